@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: the pre token generation Lambda as deployed (esbuild, minified), against the
+ * minimal handler of Hasura's Cognito guide bundled the same way, in one run:
+ *   1. bundle bytes;
+ *   2. module load time over an empty module (fresh processes, median);
+ *   3. time per invocation for a V1 and a V2 event, and the ratio to the baseline.
+ * It prints figures and the targets of issue 2; it never fails on them.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bundleLambda, bundlePreTokenGeneration } from '../lib/pre-token-bundle';
+
+const LOAD_SAMPLES = 41;
+const CALLS_PER_ROUND = 100_000;
+const ROUNDS = 7;
+
+/** A realistic production config: three mapped groups and one tenant session variable. */
+const CONFIG = JSON.stringify({
+  groupRoles: { admin: 'admin', editor: 'editor', auditor: 'auditor' },
+  sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+});
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+function event(name: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'events', `${name}.json`), 'utf8'));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+/** Milliseconds that `require(file)` takes in a fresh Node process, one sample per process. */
+function loadTimes(files: Record<string, string>): Record<string, number[]> {
+  const script = 'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
+  for (let i = 0; i < LOAD_SAMPLES; i++) {
+    // Interleaved, so drift in machine load hits every variant alike.
+    for (const [name, file] of Object.entries(files)) {
+      const out = execFileSync(process.execPath, ['-e', script, file], { env: { ...process.env, HASURA_CLAIMS_CONFIG: CONFIG } });
+      samples[name].push(Number(out.toString()));
+    }
+  }
+  return samples;
+}
+
+/** Nanoseconds per `await handler(event)`, median over rounds. */
+async function timePerCall(handler: Handler, input: unknown): Promise<number> {
+  const perRound: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < CALLS_PER_ROUND; i++) await handler(input);
+    perRound.push(Number(process.hrtime.bigint() - start) / CALLS_PER_ROUND);
+  }
+  return median(perRound);
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-bench-'));
+  try {
+    const ours = await bundlePreTokenGeneration(path.join(dir, 'ours'));
+    const baseline = await bundleLambda(path.join(__dirname, 'hasura-guide-baseline.ts'), path.join(dir, 'baseline'));
+    const empty = path.join(dir, 'empty.js');
+    fs.writeFileSync(empty, '');
+
+    console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+
+    const bytes = (file: string) => fs.statSync(file).size;
+    const gz = (file: string) => gzipSync(fs.readFileSync(file), { level: 9 }).length;
+    console.log('1. Bundle (esbuild, minified, as deployed)');
+    console.log(`   hasura-cognito   ${bytes(ours)} bytes (gzip ${gz(ours)})   target <= 4096`);
+    console.log(`   baseline         ${bytes(baseline)} bytes (gzip ${gz(baseline)})\n`);
+
+    const load = loadTimes({ empty, baseline, ours });
+    const line = (name: string) =>
+      `median ${median(load[name]).toFixed(3)} ms (p10 ${percentile(load[name], 0.1).toFixed(3)}, p90 ${percentile(load[name], 0.9).toFixed(3)})`;
+    console.log(`2. Module load, require() in a fresh process, ${LOAD_SAMPLES} processes each`);
+    console.log(`   empty module     ${line('empty')}`);
+    console.log(`   baseline         ${line('baseline')}`);
+    console.log(`   hasura-cognito   ${line('ours')}`);
+    const overhead = median(load.ours) - median(load.empty);
+    console.log(`   overhead over the empty module: ${overhead.toFixed(3)} ms   target < 0.5 ms\n`);
+
+    process.env.HASURA_CLAIMS_CONFIG = CONFIG;
+    const ourHandler: Handler = require(ours).handler;
+    const baseHandler: Handler = require(baseline).handler;
+    console.log(`3. Per invocation, ${CALLS_PER_ROUND} calls x ${ROUNDS} rounds, median`);
+    for (const [label, name] of [['V1', 'pretoken-v1-authentication'], ['V2', 'pretoken-v2-hostedauth-groups']]) {
+      const input = event(name);
+      // Warm both up so neither pays for JIT compilation inside the measurement.
+      await timePerCall(ourHandler, input);
+      await timePerCall(baseHandler, input);
+      const base = await timePerCall(baseHandler, input);
+      const mine = await timePerCall(ourHandler, input);
+      console.log(
+        `   ${label}: hasura-cognito ${(mine / 1000).toFixed(3)} us, baseline ${(base / 1000).toFixed(3)} us, ratio ${(mine / base).toFixed(2)}x   target <= 1.5x`,
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+/**
+ * Pure claim logic: from a user's groups and attributes (or an M2M client id) to Hasura's claims.
+ * No I/O, no event shapes; the handler adapts Cognito events to these functions.
+ */
+import { MAX_HASURA_CLAIM_BYTES, type ClaimsConfig } from './claims-config';
+import { ClaimsTooLargeError, MissingUserIdError } from './errors';
+
+/** The object Hasura reads under the claims namespace. Every value but the roles is a string. */
+export interface HasuraClaims {
+  'x-hasura-allowed-roles': string[];
+  'x-hasura-default-role': string;
+  [sessionVariable: string]: string | string[];
+}
+
+/** What Cognito tells the trigger about a user. Only administrator-controlled data. */
+export interface CognitoUser {
+  readonly attributes: Readonly<Record<string, string | undefined>>;
+  /** The user pool groups the user belongs to (`groupConfiguration.groupsToOverride`). */
+  readonly groups: readonly string[];
+}
+
+/**
+ * Hasura claims for a user: the default role first, then the roles of the user's mapped groups in
+ * config order (de-duplicated); the user id; and each configured session variable whose attribute
+ * has a value. Throws `MissingUserIdError` rather than issue claims without a user id.
+ */
+export function buildHasuraClaims(config: ClaimsConfig, user: CognitoUser): HasuraClaims {
+  const userId = user.attributes[config.userIdAttribute];
+  if (typeof userId !== 'string' || userId.length === 0) throw new MissingUserIdError(config.userIdAttribute);
+
+  const roles = [config.defaultRole];
+  if (user.groups.length > 0) {
+    for (const group in config.groupRoles) {
+      if (user.groups.includes(group)) {
+        const role = config.groupRoles[group];
+        if (!roles.includes(role)) roles.push(role);
+      }
+    }
+  }
+
+  const claims: HasuraClaims = {
+    'x-hasura-allowed-roles': roles,
+    'x-hasura-default-role': config.defaultRole,
+    'x-hasura-user-id': userId,
+  };
+  for (const name in config.sessionVariables) {
+    const value = user.attributes[config.sessionVariables[name]];
+    // Cognito sends attribute values as strings; anything else is not an attribute value.
+    if (typeof value === 'string') claims[name] = value;
+  }
+  return claims;
+}
+
+/**
+ * Hasura claims for a client-credentials (M2M) token: the client's role as its only allowed and
+ * default role, `x-hasura-client-id`, and the client's fixed session variables. `undefined` for a
+ * client the config does not list: such a token gets no Hasura claims, so Hasura refuses it.
+ */
+export function buildMachineClaims(config: ClaimsConfig, clientId: string): HasuraClaims | undefined {
+  if (!Object.hasOwn(config.machineClients, clientId)) return undefined;
+  const client = config.machineClients[clientId];
+  const claims: HasuraClaims = {
+    'x-hasura-allowed-roles': [client.role],
+    'x-hasura-default-role': client.role,
+    'x-hasura-client-id': clientId,
+  };
+  for (const name in client.sessionVariables) claims[name] = client.sessionVariables[name];
+  return claims;
+}
+
+/**
+ * The claims as the namespace claim's value: a JSON string for `stringified_json`, the object
+ * itself for `json`. Throws `ClaimsTooLargeError` above MAX_HASURA_CLAIM_BYTES.
+ */
+export function encodeHasuraClaims(config: ClaimsConfig, claims: HasuraClaims): string | HasuraClaims {
+  const json = JSON.stringify(claims);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings need no byte count.
+  if (json.length * 3 > MAX_HASURA_CLAIM_BYTES) {
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > MAX_HASURA_CLAIM_BYTES) throw new ClaimsTooLargeError(MAX_HASURA_CLAIM_BYTES, bytes);
+  }
+  return config.claimsFormat === 'stringified_json' ? json : claims;
+}

@@ -1,0 +1,87 @@
+/**
+ * The deployed artifact, not the TypeScript source: the handler bundled with the deployment's own
+ * esbuild settings must be self-contained and answer exactly like the source.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseClaimsConfig } from '../../../lambda/claims-config';
+import { createPreTokenGenerationHandler, type PreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
+import { bundlePreTokenGeneration } from '../../../lib/pre-token-bundle';
+import { loadEvent, type FixtureName } from '../../helpers/events';
+
+const CONFIG = {
+  groupRoles: { admin: 'admin', editor: 'editor' },
+  sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+  machineClients: { '4m2mclientexample0123456789': { role: 'reporting' } },
+};
+
+let dir: string;
+let bundlePath: string;
+const savedEnv = process.env.HASURA_CLAIMS_CONFIG;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-bundle-'));
+  bundlePath = await bundlePreTokenGeneration(dir);
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (savedEnv === undefined) delete process.env.HASURA_CLAIMS_CONFIG;
+  else process.env.HASURA_CLAIMS_CONFIG = savedEnv;
+});
+
+function loadBundle(config: string | undefined): PreTokenGenerationHandler {
+  if (config === undefined) delete process.env.HASURA_CLAIMS_CONFIG;
+  else process.env.HASURA_CLAIMS_CONFIG = config;
+  let handler!: PreTokenGenerationHandler;
+  jest.isolateModules(() => {
+    handler = require(bundlePath).handler;
+  });
+  return handler;
+}
+
+it('requires no module at all: no npm package, no CDK, no AWS SDK', () => {
+  const code = fs.readFileSync(bundlePath, 'utf8');
+  expect(code).not.toMatch(/\brequire\(/);
+  expect(code).not.toMatch(/aws-cdk-lib|constructs|@aws-sdk/);
+});
+
+const fixtures: FixtureName[] = [
+  'pretoken-v1-authentication',
+  'pretoken-v1-refresh',
+  'pretoken-v2-authentication',
+  'pretoken-v2-hostedauth-groups',
+  'pretoken-v3-client-credentials',
+];
+
+it.each(fixtures)('answers %s exactly like the TypeScript handler', async (fixture) => {
+  const bundled = loadBundle(JSON.stringify(CONFIG));
+  const source = createPreTokenGenerationHandler(parseClaimsConfig(CONFIG));
+  const expected = await source(loadEvent(fixture));
+  expect(await bundled(loadEvent(fixture))).toEqual(expected);
+});
+
+it('uses the defaults when HASURA_CLAIMS_CONFIG is unset', async () => {
+  const result = await loadBundle(undefined)(loadEvent('pretoken-v1-authentication'));
+  const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } })
+    .claimsOverrideDetails.claimsToAddOrOverride['https://hasura.io/jwt/claims'];
+  expect(JSON.parse(claim)).toEqual({
+    'x-hasura-allowed-roles': ['user'],
+    'x-hasura-default-role': 'user',
+    'x-hasura-user-id': 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  });
+});
+
+it('refuses to load with an invalid config, naming the field', () => {
+  expect(() => loadBundle('{"groupRoles":{"admins":""}}')).toThrow('Invalid claims config at HASURA_CLAIMS_CONFIG.groupRoles.admins');
+});
+
+it('keeps error names and codes through minification, for the Lambda runtime\'s error log', async () => {
+  const event = loadEvent('pretoken-v2-authentication');
+  delete event.request.userAttributes!.sub;
+  await expect(loadBundle(undefined)(event)).rejects.toMatchObject({
+    name: 'MissingUserIdError',
+    code: 'MissingUserId',
+    message: 'Your account has no user id. Please contact your administrator.',
+  });
+});

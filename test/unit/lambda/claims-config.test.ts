@@ -1,0 +1,131 @@
+import {
+  CLAIMS_CONFIG_FIELDS,
+  DEFAULT_CLAIMS_NAMESPACE,
+  parseClaimsConfig,
+  parseClaimsConfigJson,
+  serializeClaimsConfig,
+} from '../../../lambda/claims-config';
+import { ClaimsConfigError, HasuraCognitoError } from '../../../lambda/errors';
+
+function configError(input: unknown, source?: string): ClaimsConfigError {
+  try {
+    parseClaimsConfig(input, source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ClaimsConfigError);
+    return error as ClaimsConfigError;
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(input)}`);
+}
+
+describe('parseClaimsConfig', () => {
+  it('applies every default to an empty config', () => {
+    expect(parseClaimsConfig({})).toEqual({
+      namespace: DEFAULT_CLAIMS_NAMESPACE,
+      claimsFormat: 'stringified_json',
+      tokenUse: 'access',
+      defaultRole: 'user',
+      groupRoles: {},
+      userIdAttribute: 'sub',
+      sessionVariables: {},
+      machineClients: {},
+    });
+    expect(parseClaimsConfig(undefined)).toEqual(parseClaimsConfig({}));
+    expect(CLAIMS_CONFIG_FIELDS).toEqual(Object.keys(parseClaimsConfig({})));
+  });
+
+  it('keeps a full valid config and freezes it deeply', () => {
+    const input = {
+      namespace: 'https://example.com/jwt/claims',
+      claimsFormat: 'json',
+      tokenUse: 'id',
+      defaultRole: 'viewer',
+      groupRoles: { admins: 'admin', editors: 'editor' },
+      userIdAttribute: 'custom:user_id',
+      sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+      machineClients: { '4m2mclientexample0123456789': { role: 'service', sessionVariables: { 'x-hasura-tenant': 'acme' } } },
+    };
+    const config = parseClaimsConfig(input);
+    expect(config).toEqual(input);
+    expect(Object.isFrozen(config.groupRoles)).toBe(true);
+    expect(Object.isFrozen(config.machineClients['4m2mclientexample0123456789'].sessionVariables)).toBe(true);
+    expect(() => ((config.groupRoles as Record<string, string>).hackers = 'admin')).toThrow(TypeError);
+  });
+
+  it('fills a machine client without session variables with an empty set', () => {
+    expect(parseClaimsConfig({ machineClients: { abc123: { role: 'service' } } }).machineClients.abc123).toEqual({
+      role: 'service',
+      sessionVariables: {},
+    });
+  });
+
+  it('round-trips through serializeClaimsConfig and parseClaimsConfigJson', () => {
+    const config = parseClaimsConfig({ groupRoles: { a: 'b' }, sessionVariables: { 'x-hasura-org-id': 'custom:org' } });
+    expect(parseClaimsConfigJson(serializeClaimsConfig(config))).toEqual(config);
+  });
+
+  it('treats an unset or blank environment variable as all defaults', () => {
+    expect(parseClaimsConfigJson(undefined)).toEqual(parseClaimsConfig({}));
+    expect(parseClaimsConfigJson('  ')).toEqual(parseClaimsConfig({}));
+  });
+
+  it('names the variable when the JSON does not parse', () => {
+    expect(() => parseClaimsConfigJson('{groupRoles:')).toThrow(
+      'Invalid claims config at HASURA_CLAIMS_CONFIG: expected a JSON object, found text that is not JSON.',
+    );
+  });
+
+  it('keeps a "__proto__" group as data, never as a prototype', () => {
+    const config = parseClaimsConfigJson('{"groupRoles":{"__proto__":"admin"}}');
+    expect(Object.getPrototypeOf(config.groupRoles)).toBe(Object.prototype);
+    expect(Object.keys(config.groupRoles)).toEqual(['__proto__']);
+  });
+
+  // Each row: the input, the field the message must name, and a fragment of what was expected.
+  const invalid: [string, unknown, string, string][] = [
+    ['a non-object config', ['user'], 'HASURA_CLAIMS_CONFIG', 'an object'],
+    ['an unknown field', { groupRole: {} }, 'HASURA_CLAIMS_CONFIG.groupRole', 'one of namespace, claimsFormat'],
+    ['an empty namespace', { namespace: '' }, 'HASURA_CLAIMS_CONFIG.namespace', 'a claim name'],
+    ['a reserved namespace', { namespace: 'aud' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
+    ['a cognito: namespace', { namespace: 'cognito:hasura' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
+    ['a custom: namespace', { namespace: 'custom:claims' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
+    ['an unknown claims format', { claimsFormat: 'jwt' }, 'HASURA_CLAIMS_CONFIG.claimsFormat', '"stringified_json" or "json"'],
+    ['an unknown token use', { tokenUse: 'refresh' }, 'HASURA_CLAIMS_CONFIG.tokenUse', '"access" or "id"'],
+    ['an empty default role', { defaultRole: '' }, 'HASURA_CLAIMS_CONFIG.defaultRole', 'a role name'],
+    ['a default role that is not a string', { defaultRole: 7 }, 'HASURA_CLAIMS_CONFIG.defaultRole', 'a role name'],
+    ['a padded role', { groupRoles: { admins: ' admin' } }, 'HASURA_CLAIMS_CONFIG.groupRoles.admins', 'without surrounding spaces'],
+    ['an empty group role', { groupRoles: { admins: '' } }, 'HASURA_CLAIMS_CONFIG.groupRoles.admins', 'a role name'],
+    ['a group name with a space', { groupRoles: { 'my admins': 'admin' } }, 'HASURA_CLAIMS_CONFIG.groupRoles["my admins"]', 'a Cognito group name'],
+    ['groupRoles as an array', { groupRoles: ['admin'] }, 'HASURA_CLAIMS_CONFIG.groupRoles', 'an object'],
+    ['an empty user id attribute', { userIdAttribute: '' }, 'HASURA_CLAIMS_CONFIG.userIdAttribute', 'a user attribute name'],
+    ['a session variable without the prefix', { sessionVariables: { 'org-id': 'custom:org' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["org-id"]', '"x-hasura-*"'],
+    ['an upper-case session variable', { sessionVariables: { 'X-Hasura-Org-Id': 'custom:org' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["X-Hasura-Org-Id"]', 'lower-case'],
+    ['a session variable overwriting the user id', { sessionVariables: { 'x-hasura-user-id': 'email' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-user-id"]', 'does not set itself'],
+    ['a session variable overwriting the roles', { sessionVariables: { 'x-hasura-allowed-roles': 'custom:roles' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-allowed-roles"]', 'does not set itself'],
+    ['a session variable named x-hasura-role', { sessionVariables: { 'x-hasura-role': 'custom:role' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-role"]', 'does not set itself'],
+    ['a session variable read from nothing', { sessionVariables: { 'x-hasura-org-id': '' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-org-id"]', 'a user attribute name'],
+    ['a machine client id with a dash', { machineClients: { 'not-an-id': { role: 'service' } } }, 'HASURA_CLAIMS_CONFIG.machineClients["not-an-id"]', 'an app client id'],
+    ['a machine client without a role', { machineClients: { abc123: {} } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.role', 'a role name'],
+    ['a machine client with an unknown field', { machineClients: { abc123: { role: 'service', roles: [] } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.roles', 'one of role, sessionVariables'],
+    ['a machine client overwriting its client id', { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-client-id': 'x' } } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-client-id"]', 'does not set itself'],
+    ['a machine client session variable that is not a string', { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-tier': 3 } } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-tier"]', 'a string'],
+  ];
+
+  it.each(invalid)('rejects %s, naming the field', (_, input, field, expected) => {
+    const error = configError(input);
+    expect(error.field).toBe(field);
+    expect(error.expected).toContain(expected);
+    expect(error.message).toMatch(new RegExp(`^Invalid claims config at ${field.replace(/[[\]().*+?^$|\\]/g, '\\$&')}: expected .+, found .+\\.$`));
+    expect(error.name).toBe('ClaimsConfigError');
+    expect(error).toBeInstanceOf(HasuraCognitoError);
+  });
+
+  it('names the config by its source, so cdk.json errors point at the context key', () => {
+    expect(configError({ defaultRole: '' }, 'hasuraCognito').field).toBe('hasuraCognito.defaultRole');
+  });
+
+  it('says what it found, shortened when long', () => {
+    expect(configError({ tokenUse: 'refresh' }).found).toBe('"refresh"');
+    expect(configError({ defaultRole: 'x'.repeat(200) }).found).toHaveLength(64);
+    expect(configError({ machineClients: { abc123: {} } }).found).toBe('nothing');
+  });
+});
