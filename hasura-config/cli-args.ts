@@ -1,0 +1,213 @@
+/**
+ * Command-line parsing shared by both CLIs: util.parseArgs plus the checks that turn every bad
+ * option into one HasuraConfigInputError (the CLI prints it as one line and exits 2), and the
+ * resolution of "which user pool" from either a cdk outputs file or explicit ids.
+ */
+import { parseArgs } from 'node:util';
+import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
+import { ClaimsConfigError } from '../lambda/errors';
+import type { HasuraJwtSecretOptions } from './jwt-secret';
+import { HasuraConfigInputError } from './errors';
+import { readStackOutputs } from './outputs-file';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+}
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Options that say which user pool and which claims: the same for the generator and check-token. */
+export const POOL_OPTIONS: OptionSpecs = {
+  outputs: { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  'user-pool-id': { type: 'string' },
+  'client-id': { type: 'string', multiple: true },
+  endpoint: { type: 'string' },
+  'token-use': { type: 'string' },
+  namespace: { type: 'string' },
+  'claims-format': { type: 'string' },
+  help: { type: 'boolean' },
+};
+
+/** util.parseArgs, with our own one-line messages; no positionals, no repeated single options. */
+export function parseOptions(argv: readonly string[], specs: OptionSpecs): OptionValues {
+  const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
+  const values: OptionValues = {};
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${JSON.stringify(token.value)}`, 'an option such as --region', 'a bare argument');
+    if (token.kind === 'option-terminator') throw new HasuraConfigInputError('--', 'options only', 'an option terminator');
+    const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
+    if (spec === undefined) throw new HasuraConfigInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', JSON.stringify(token.value));
+      values[token.name] = true;
+      continue;
+    }
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
+      throw new HasuraConfigInputError(token.rawName, 'a value', 'nothing');
+    }
+    if (spec.multiple) {
+      values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
+    } else {
+      if (values[token.name] !== undefined) throw new HasuraConfigInputError(token.rawName, 'one value', 'the option given twice');
+      values[token.name] = token.value;
+    }
+  }
+  return values;
+}
+
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+// Region names such as us-east-1, ap-southeast-2, us-gov-west-1.
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+// Cognito's pattern for a user pool id; cognito-local's ids look like local_4DA54YKg.
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+// Cognito's pattern for an app client id.
+const CLIENT_ID = /^[\w+]+$/;
+
+export function checkRegion(region: string, subject: string): string {
+  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', JSON.stringify(region));
+  return region;
+}
+
+export function checkUserPoolId(id: string, region: string, endpoint: string | undefined, subject: string): string {
+  if (!USER_POOL_ID.test(id) || id.length > 55) {
+    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', JSON.stringify(id));
+  }
+  const prefix = id.slice(0, id.lastIndexOf('_'));
+  if (endpoint === undefined && prefix !== region) {
+    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, JSON.stringify(id));
+  }
+  return id;
+}
+
+export function checkClientId(id: string, subject: string): string {
+  if (id.length > 128 || !CLIENT_ID.test(id)) {
+    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', JSON.stringify(id));
+  }
+  return id;
+}
+
+/** A local Cognito emulator's base URL: http(s), no credentials, query or fragment. */
+export function checkEndpoint(endpoint: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || /\s/.test(endpoint)) {
+    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', JSON.stringify(endpoint));
+  }
+  return endpoint.replace(/\/+$/, '');
+}
+
+/** Which pool, which clients, which claims: everything both CLIs derive the Hasura config from. */
+export interface PoolTarget {
+  readonly secret: HasuraJwtSecretOptions;
+  readonly tokenUse: TokenUse;
+  /** The deployed stack's own HasuraJwtSecret, when read from an outputs file with that output. */
+  readonly stackSecret?: Record<string, unknown>;
+  /** How to name the stack's secret in messages. */
+  readonly stackSecretSubject?: string;
+}
+
+export interface ClaimsOptions {
+  readonly namespace: string;
+  readonly claimsFormat: ClaimsFormat;
+  readonly tokenUse: TokenUse;
+}
+
+/** Resolves POOL_OPTIONS into a target; throws HasuraConfigInputError naming the first problem. */
+export function resolvePoolTarget(values: OptionValues): PoolTarget {
+  const outputs = stringOption(values, 'outputs');
+  const explicit = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] !== undefined);
+  const endpointText = stringOption(values, 'endpoint');
+  const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
+
+  if (outputs !== undefined) {
+    if (explicit.length > 0) throw new HasuraConfigInputError(`--${explicit[0]}`, 'either --outputs or explicit pool options', 'both');
+    const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
+    const at = `--outputs ${outputs} stack ${stack.stackName} output`;
+    const region = checkRegion(stack.region, `${at} Region`);
+    const userPoolId = checkUserPoolId(stack.userPoolId, region, endpoint, `${at} UserPoolId`);
+    const clientIds = stack.clientIds.map((id) => checkClientId(id, `${at} UserPoolClientId/MachineClientIds`));
+    // The stack's secret says which namespace and format its Lambda uses: the defaults here.
+    const deployed = stack.hasuraJwtSecret;
+    const claims = resolveClaimsOptions(values, {
+      namespace: typeof deployed?.claims_namespace === 'string' ? deployed.claims_namespace : undefined,
+      claimsFormat: typeof deployed?.claims_format === 'string' ? deployed.claims_format : undefined,
+    });
+    return {
+      secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
+      tokenUse: claims.tokenUse,
+      stackSecret: endpoint === undefined ? deployed : undefined,
+      stackSecretSubject: `${at} HasuraJwtSecret`,
+    };
+  }
+
+  if (values.stack !== undefined) throw new HasuraConfigInputError('--stack', '--outputs FILE with it', 'no --outputs');
+  const missing = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] === undefined);
+  if (missing.length > 0) {
+    throw new HasuraConfigInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
+  }
+  const region = checkRegion(stringOption(values, 'region')!, '--region');
+  const userPoolId = checkUserPoolId(stringOption(values, 'user-pool-id')!, region, endpoint, '--user-pool-id');
+  const clientIds: string[] = [];
+  for (const id of values['client-id'] as string[]) {
+    if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);
+  }
+  const claims = resolveClaimsOptions(values, {});
+  return {
+    secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
+    tokenUse: claims.tokenUse,
+  };
+}
+
+const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
+  namespace: '--namespace',
+  claimsFormat: '--claims-format',
+  tokenUse: '--token-use',
+  defaultRole: '--unauthorized-role',
+};
+
+/**
+ * --namespace, --claims-format and --token-use, validated by the Lambda's own config parser so a
+ * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack.
+ */
+export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): ClaimsOptions {
+  const config = parseClaimsFields({
+    namespace: stringOption(values, 'namespace') ?? defaults.namespace,
+    claimsFormat: stringOption(values, 'claims-format') ?? defaults.claimsFormat,
+    tokenUse: stringOption(values, 'token-use'),
+  });
+  return { namespace: config.namespace, claimsFormat: config.claimsFormat, tokenUse: config.tokenUse };
+}
+
+/** A role name as the Lambda's config accepts it (used for --unauthorized-role and --role). */
+export function checkRoleName(role: string, option: string): string {
+  try {
+    return parseClaimsFields({ defaultRole: role }).defaultRole;
+  } catch (error) {
+    if (error instanceof HasuraConfigInputError) throw new HasuraConfigInputError(option, error.expected, error.found);
+    throw error;
+  }
+}
+
+function parseClaimsFields(fields: Record<string, string | undefined>) {
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  try {
+    return parseClaimsConfig(defined, 'options');
+  } catch (error) {
+    if (error instanceof ClaimsConfigError) {
+      const name = error.field.replace(/^options\./, '');
+      throw new HasuraConfigInputError(CLAIMS_OPTION_NAMES[name] ?? name, error.expected, error.found);
+    }
+    throw error;
+  }
+}

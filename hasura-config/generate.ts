@@ -1,0 +1,77 @@
+/**
+ * `npm run hasura-config -- <options>`: HASURA_GRAPHQL_JWT_SECRET (and friends) for a Cognito user
+ * pool, from a cdk outputs file or explicit ids. Exit 0 on success, 2 on a bad option or input
+ * (one line on stderr, nothing written).
+ */
+import { checkRoleName, parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
+import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
+import { HasuraConfigInputError } from './errors';
+import { writeFileAtomic } from './atomic-write';
+import { DEFAULT_ENV_FILE, FORMATS, render, type Format } from './formats';
+import { secretForTarget } from './target-secret';
+
+const PROGRAM = 'hasura-config';
+
+const OPTIONS = {
+  ...POOL_OPTIONS,
+  format: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  'unauthorized-role': { type: 'string' },
+  'env-file': { type: 'string' },
+} as const;
+
+export const USAGE = `Usage: npm run hasura-config -- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C [--client-id C2 ...])
+         [--endpoint URL] [--token-use access|id] [--namespace NS] [--claims-format stringified_json|json]
+         [--format env|json|compose|ddn] [--unauthorized-role ROLE] [--env-file NAME] [--out FILE [--force]]
+`;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const values = parseOptions(argv, OPTIONS);
+    if (values.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const formatText = stringOption(values, 'format') ?? 'env';
+    if (!(FORMATS as readonly string[]).includes(formatText)) {
+      throw new HasuraConfigInputError('--format', `one of ${FORMATS.join(', ')}`, JSON.stringify(formatText));
+    }
+    const format = formatText as Format;
+    const unauthorizedRoleText = stringOption(values, 'unauthorized-role');
+    if (unauthorizedRoleText !== undefined && format !== 'env') {
+      throw new HasuraConfigInputError('--unauthorized-role', '--format env (it adds HASURA_GRAPHQL_UNAUTHORIZED_ROLE)', `--format ${format}`);
+    }
+    const envFile = stringOption(values, 'env-file');
+    if (envFile !== undefined) {
+      if (format !== 'compose') throw new HasuraConfigInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
+      if (!/^(?!\/)[\w][\w.\-/]*$/.test(envFile) || envFile.split('/').includes('..')) {
+        throw new HasuraConfigInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, JSON.stringify(envFile));
+      }
+    }
+    if (values.force === true && values.out === undefined) throw new HasuraConfigInputError('--force', '--out FILE with it', 'no --out');
+
+    const target = resolvePoolTarget(values);
+    const unauthorizedRole = unauthorizedRoleText === undefined ? undefined : checkRoleName(unauthorizedRoleText, '--unauthorized-role');
+    const text = render(format, {
+      secret: secretForTarget(target),
+      userPoolId: target.secret.userPoolId,
+      tokenUse: target.tokenUse,
+      unauthorizedRole,
+      envFile,
+    });
+
+    const out = stringOption(values, 'out');
+    if (out === undefined) {
+      io.stdout(text);
+      return 0;
+    }
+    const outcome = writeFileAtomic(out, text, { mode: format === 'env' ? 0o600 : 0o644, force: values.force === true });
+    io.stdout(outcome === 'written' ? `wrote ${out}\n` : `${out} is up to date\n`);
+    return 0;
+  } catch (error) {
+    return reportUsageError(PROGRAM, error, io);
+  }
+}
+
+if (require.main === module) runAsProcess(main);

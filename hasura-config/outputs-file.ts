@@ -1,0 +1,105 @@
+/**
+ * Reads the file written by `cdk deploy --outputs-file`: `{ "<StackName>": { "<OutputName>": "..." } }`.
+ * The output names are the contract with the CDK stack (lib/): UserPoolId, UserPoolClientId, Region,
+ * HasuraJwtSecret and, only when machine clients exist, MachineClientIds ("id1,id2").
+ */
+import { readFileSync } from 'node:fs';
+import { HasuraConfigInputError } from './errors';
+
+export const DEFAULT_STACK_NAME = 'HasuraCognito';
+
+/** What the generator needs from one stack's outputs. */
+export interface StackOutputs {
+  readonly stackName: string;
+  readonly region: string;
+  readonly userPoolId: string;
+  /** The app client first, then the machine clients. */
+  readonly clientIds: readonly string[];
+  /** The stack's own `HasuraJwtSecret`, parsed; `undefined` when the output is absent. */
+  readonly hasuraJwtSecret: Record<string, unknown> | undefined;
+}
+
+/** Reads and validates `path`; `stack` picks a stack (default: the only one, or HasuraCognito). */
+export function readStackOutputs(path: string, stack: string | undefined): StackOutputs {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HasuraConfigInputError(`--outputs ${path}`, 'a readable cdk outputs file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? 'error'})`);
+  }
+  return parseStackOutputs(text, path, stack);
+}
+
+export function parseStackOutputs(text: string, path: string, stack: string | undefined): StackOutputs {
+  const subject = `--outputs ${path}`;
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new HasuraConfigInputError(subject, 'the JSON written by cdk deploy --outputs-file', 'text that is not JSON');
+  }
+  if (!isObject(document)) {
+    throw new HasuraConfigInputError(subject, 'a JSON object of stacks', Array.isArray(document) ? 'an array' : typeof document);
+  }
+  const stackNames = Object.keys(document);
+  const stackName = pickStack(stackNames, stack, subject);
+  const outputs = document[stackName];
+  if (!isObject(outputs)) {
+    throw new HasuraConfigInputError(`${subject} stack ${stackName}`, 'an object of outputs', describe(outputs));
+  }
+  const at = `${subject} stack ${stackName}`;
+  const read = (name: string): string => {
+    const value = outputs[name];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new HasuraConfigInputError(`${at} output ${name}`, 'a non-empty string', value === undefined ? 'no such output' : describe(value));
+    }
+    return value;
+  };
+  const userPoolId = read('UserPoolId');
+  const clientIds = [read('UserPoolClientId')];
+  const region = read('Region');
+  if (outputs.MachineClientIds !== undefined) {
+    for (const id of read('MachineClientIds').split(',')) {
+      const trimmed = id.trim();
+      if (trimmed === '') throw new HasuraConfigInputError(`${at} output MachineClientIds`, 'comma-separated client ids', 'an empty id');
+      if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
+    }
+  }
+  let hasuraJwtSecret: Record<string, unknown> | undefined;
+  if (outputs.HasuraJwtSecret !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(read('HasuraJwtSecret'));
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed)) throw new HasuraConfigInputError(`${at} output HasuraJwtSecret`, 'a JSON object', 'text that is not a JSON object');
+    hasuraJwtSecret = parsed;
+  }
+  return { stackName, region, userPoolId, clientIds, hasuraJwtSecret };
+}
+
+function pickStack(names: readonly string[], wanted: string | undefined, subject: string): string {
+  const available = names.length === 0 ? 'no stacks' : `stacks ${names.join(', ')}`;
+  if (wanted !== undefined) {
+    if (!Object.hasOwn(Object.fromEntries(names.map((n) => [n, true])), wanted)) {
+      throw new HasuraConfigInputError(`--stack ${wanted}`, `a stack in ${subject.replace('--outputs ', '')}`, available);
+    }
+    return wanted;
+  }
+  if (names.length === 1) return names[0];
+  if (names.includes(DEFAULT_STACK_NAME)) return DEFAULT_STACK_NAME;
+  throw new HasuraConfigInputError(subject, `one stack, a stack named ${DEFAULT_STACK_NAME}, or --stack NAME`, available);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,211 @@
+/**
+ * Round trip: the generated config plus tokens built from the REAL pre-token-generation handler
+ * (Cognito's own ID/access token claims + the handler's claimsToAddOrOverride, signed with a
+ * generated RSA key served as the pool's JWKS) -> check-token says what Hasura would do.
+ * No network: the JWKS comes from an in-memory fetcher that only answers the expected URL.
+ */
+import { main, type CheckTokenIo } from '../../../hasura-config/check-token';
+import {
+  CLIENT_ID,
+  JWKS_URI,
+  NAMESPACE,
+  ORG_ID,
+  OUTPUTS_FIXTURE_ARG,
+  POOL_ID,
+  REGION,
+  REPO_ROOT,
+  USER_SUB,
+  issueTokens,
+  jwksFetcher,
+  makeSigningKey,
+  runMain,
+  signJwt,
+  type CognitoTokens,
+  type SigningKey,
+} from './helpers';
+
+const NOW = 1_750_000_000;
+let key: SigningKey;
+let otherKey: SigningKey;
+let tokens: CognitoTokens;
+
+beforeAll(async () => {
+  process.chdir(REPO_ROOT);
+  key = makeSigningKey('key-1');
+  otherKey = makeSigningKey('key-2');
+  tokens = await issueTokens({ key, now: NOW });
+});
+
+const io = (overrides: Partial<CheckTokenIo> = {}): Partial<CheckTokenIo> => ({ fetcher: jwksFetcher(JWKS_URI, [key]), now: () => NOW, ...overrides });
+const check = (argv: string[], overrides: Partial<CheckTokenIo> = {}) => runMain(main, ['--outputs', OUTPUTS_FIXTURE_ARG, ...argv], io(overrides));
+
+describe('tokens Hasura accepts', () => {
+  it('the access token (claims + aud added by the Lambda): default role and session variables', async () => {
+    expect(tokens.accessPayload.aud).toBe(CLIENT_ID);
+    const result = await check(['--token', tokens.accessToken]);
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        'Hasura accepts this token.',
+        'role: user',
+        'session variables:',
+        `  x-hasura-org-id: "${ORG_ID}"`,
+        '  x-hasura-role: "user"',
+        `  x-hasura-user-id: "${USER_SUB}"`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('with --role naming a role the groups grant', async () => {
+    const result = await check(['--token', tokens.accessToken, '--role', 'admin']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('role: admin\n');
+  });
+
+  it('a pasted "Bearer <token>" is the same header', async () => {
+    expect((await check(['--token', `Bearer ${tokens.accessToken}`])).code).toBe(0);
+  });
+
+  it('the ID token when the Lambda is configured with tokenUse id', async () => {
+    const idTokens = await issueTokens({ key, now: NOW, config: { tokenUse: 'id' } });
+    expect(idTokens.accessPayload[NAMESPACE]).toBeUndefined();
+    const result = await check(['--token', idTokens.idToken, '--token-use', 'id']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('role: user\n');
+  });
+
+  it('claims_format json with an object claim', async () => {
+    const jsonTokens = await issueTokens({ key, now: NOW, config: { claimsFormat: 'json' } });
+    const argv = ['--region', REGION, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID, '--claims-format', 'json', '--token', jsonTokens.accessToken];
+    const result = await runMain(main, argv, io());
+    expect(result.code).toBe(0);
+  });
+
+  it('a token whose kid is not in the JWKS but whose key is (Hasura ignores kid)', async () => {
+    const token = signJwt(tokens.accessPayload, key, { kid: 'rotated-away' });
+    expect((await check(['--token', token])).code).toBe(0);
+  });
+
+  it('a token a few seconds past exp, within allowed_skew', async () => {
+    const { accessToken } = await issueTokens({ key, now: NOW, overrides: { access: { exp: NOW - 4 } } });
+    expect((await check(['--token', accessToken])).code).toBe(0);
+  });
+
+  it('a local emulator pool over http (JwtRsaVerifier path)', async () => {
+    const endpoint = 'http://127.0.0.1:9229';
+    const localPool = 'local_4DA54YKg';
+    const issuer = `${endpoint}/${localPool}`;
+    const local = await issueTokens({ key, now: NOW, issuer });
+    const fetcher = jwksFetcher(`${issuer}/.well-known/jwks.json`, [key]);
+    const argv = ['--region', REGION, '--user-pool-id', localPool, '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', local.accessToken];
+    const result = await runMain(main, argv, io({ fetcher }));
+    expect(result.code).toBe(0);
+    expect(fetcher.calls).toEqual([`${issuer}/.well-known/jwks.json`]);
+  });
+});
+
+describe('tokens Hasura refuses: exit 1 with its code, message and advice', () => {
+  const refusal = (code: string, message: string) => expect.stringContaining(`Hasura refuses this token.\ncode: ${code}\nmessage: ${message}\n`);
+
+  it('a tampered payload (role added, signature kept)', async () => {
+    const [header, , signature] = tokens.accessToken.split('.');
+    const claims = JSON.parse(tokens.accessPayload[NAMESPACE] as string);
+    const tampered = { ...tokens.accessPayload, [NAMESPACE]: JSON.stringify({ ...claims, 'x-hasura-allowed-roles': ['user', 'admin', 'superuser'] }) };
+    const token = `${header}.${Buffer.from(JSON.stringify(tampered)).toString('base64url')}.${signature}`;
+    const result = await check(['--token', token, '--role', 'superuser']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError JWSInvalidSignature'));
+    expect(result.stdout).toContain(`advice: No key of ${JWKS_URI} verifies the signature`);
+  });
+
+  it('a token signed by a key that is not in the pool JWKS', async () => {
+    const token = signJwt(tokens.accessPayload, otherKey);
+    const result = await check(['--token', token]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError JWSInvalidSignature'));
+  });
+
+  it('a token of another app client (wrong audience)', async () => {
+    const other = await issueTokens({ key, now: NOW, clientId: '9other9client9' });
+    const result = await check(['--token', other.accessToken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTNotInAudience'));
+    expect(result.stdout).toContain('advice: The token was issued to app client 9other9client9, which is not in the audience (1example23456789, 2example23456789)');
+  });
+
+  it('an expired token (beyond allowed_skew)', async () => {
+    const { accessToken } = await issueTokens({ key, now: NOW, overrides: { access: { exp: NOW - 5 } } });
+    const result = await check(['--token', accessToken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTExpired'));
+    expect(result.stdout).toContain(`advice: The token expired at ${new Date((NOW - 5) * 1000).toISOString()} (5 s ago, allowed skew 5 s)`);
+  });
+
+  it('the ID token while the claims are in the access token', async () => {
+    expect(tokens.idPayload[NAMESPACE]).toBeUndefined();
+    const result = await check(['--token', tokens.idToken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('jwt-invalid-claims', `claims key: '${NAMESPACE}' not found`));
+    expect(result.stdout).toContain('advice: This is an ID token, but the Lambda puts Hasura\'s claims in the access token (tokenUse: access): send the access token.');
+  });
+
+  it('a role the token does not allow', async () => {
+    const result = await check(['--token', tokens.accessToken, '--role', 'superuser']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('access-denied', 'Your requested role is not in allowed roles'));
+    expect(result.stdout).toContain('advice: The requested role "superuser" is not among the token\'s x-hasura-allowed-roles');
+  });
+
+  it('a refresh token (a 5-part JWE), without fetching the JWKS', async () => {
+    const fetcher = jwksFetcher(JWKS_URI, [key]);
+    const result = await check(['--token', 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.a.b.c.d'], { fetcher });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 5)'));
+    expect(result.stdout).toContain('advice: This token has 5 parts: it is an encrypted JWE, which is what a Cognito refresh token is.');
+    expect(fetcher.calls).toEqual([]);
+  });
+
+  it('a token of another pool, even with a bad signature (issuer pre-match comes first)', async () => {
+    const foreign = signJwt({ ...tokens.accessPayload, iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER' }, otherKey);
+    const result = await check(['--token', `${foreign.slice(0, -4)}AAAA`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTNotInIssuer'));
+  });
+
+  it('claims in the wrong format for the config', async () => {
+    const jsonTokens = await issueTokens({ key, now: NOW, config: { claimsFormat: 'json' } });
+    const result = await check(['--token', jsonTokens.accessToken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('jwt-invalid-claims', 'expecting a string when claims_format is stringified_json'));
+  });
+
+  it('a JWKS without keys', async () => {
+    const result = await check(['--token', tokens.accessToken], { fetcher: jwksFetcher(JWKS_URI, []) });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError NoUsableKeys'));
+  });
+
+  it('alg none', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const result = await check(['--token', `${b64({ alg: 'none' })}.${b64(tokens.accessPayload)}.`]);
+    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError JWSNoSignatures'));
+  });
+});
+
+describe('check-token bad input: exit 2, one line', () => {
+  it.each([
+    ['no token', [], 'check-token: --token: expected a JWT, found nothing\n'],
+    ['no pool', ['--token', 'a.b.c'], 'check-token: --region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value\n'],
+    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], 'check-token: --user-pool-id: expected either --outputs or explicit pool options, found both\n'],
+  ])('%s', async (_name, argv, stderr) => {
+    expect(await runMain(main, argv, io())).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('a JWKS that cannot be fetched', async () => {
+    const fetcher = { fetch: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND')) };
+    const result = await check(['--token', tokens.accessToken], { fetcher });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `check-token: cannot load the JWKS from ${JWKS_URI}: getaddrinfo ENOTFOUND\n` });
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The generator: golden files for every format, the file written with --out, and every
+ * bad-input path (exit 2, one line on stderr naming the problem, nothing written).
+ */
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../../hasura-config/generate';
+import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
+import { CLIENT_ID, MACHINE_CLIENT_ID, OUTPUTS_FIXTURE, OUTPUTS_FIXTURE_ARG, POOL_ID, REGION, REPO_ROOT, makeTempDir, readText, runMain } from './helpers';
+
+const GOLDEN_DIR = join(REPO_ROOT, 'test', 'golden');
+const run = (argv: string[]) => runMain(main, argv);
+
+// Relative paths in arguments resolve against the repo root (jest's rootDir), like a user's shell.
+beforeAll(() => process.chdir(REPO_ROOT));
+
+const EXPLICIT = ['--region', REGION, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID];
+
+/** Compares with test/golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead. */
+function expectGolden(name: string, actual: string): void {
+  const path = join(GOLDEN_DIR, name);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  expect(existsSync(path)).toBe(true);
+  expect(actual).toBe(readText(path));
+}
+
+describe('golden files', () => {
+  it.each([
+    ['hasura-config.env', ['--outputs', OUTPUTS_FIXTURE_ARG]],
+    ['hasura-config.json', ['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'json']],
+    ['compose.yaml', ['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'compose']],
+    ['ddn-auth-config.yaml', ['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'ddn']],
+    ['unauthorized-role.env', [...EXPLICIT, '--unauthorized-role', 'anonymous', '--token-use', 'id']],
+    ['local-endpoint.env', ['--region', REGION, '--user-pool-id', 'local_4DA54YKg', '--client-id', CLIENT_ID, '--endpoint', 'http://127.0.0.1:9229/']],
+    ['compose-custom-env-file.yaml', [...EXPLICIT, '--format', 'compose', '--env-file', 'config/hasura.env']],
+    ['ddn-json-claims.yaml', [...EXPLICIT, '--format', 'ddn', '--claims-format', 'json', '--namespace', 'https://example.com/~org/claims']],
+  ])('%s', async (name, argv) => {
+    const result = await run(argv);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expectGolden(name, result.stdout);
+  });
+});
+
+describe('the JSON value', () => {
+  it('is exactly JSON.stringify(buildHasuraJwtSecret(...)), the same as the stack output', async () => {
+    const result = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'json']);
+    const expected = JSON.stringify(
+      buildHasuraJwtSecret({ region: REGION, userPoolId: POOL_ID, clientIds: [CLIENT_ID, MACHINE_CLIENT_ID], namespace: 'https://hasura.io/jwt/claims', claimsFormat: 'stringified_json' }),
+    );
+    expect(result.stdout).toBe(`${expected}\n`);
+    expect(result.stdout.trimEnd()).toBe(JSON.parse(readText(OUTPUTS_FIXTURE)).HasuraCognito.HasuraJwtSecret);
+  });
+
+  it('takes namespace and format from the stack when the options do not say', async () => {
+    const dir = makeTempDir();
+    try {
+      const secret = buildHasuraJwtSecret({ region: REGION, userPoolId: POOL_ID, clientIds: [CLIENT_ID], namespace: 'claims.jwt.hasura.io', claimsFormat: 'json' });
+      const file = join(dir.dir, 'outputs.json');
+      writeFileSync(file, JSON.stringify({ Other: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: REGION, HasuraJwtSecret: JSON.stringify(secret) } }));
+      const result = await run(['--outputs', file, '--format', 'json']);
+      expect(result).toEqual({ code: 0, stdout: `${JSON.stringify(secret)}\n`, stderr: '' });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('picks HasuraCognito among several stacks, and --stack picks another', async () => {
+    const dir = makeTempDir();
+    try {
+      const file = join(dir.dir, 'outputs.json');
+      const stack = (pool: string, client: string, region: string) => ({ UserPoolId: pool, UserPoolClientId: client, Region: region });
+      writeFileSync(file, JSON.stringify({ Other: stack('eu-west-1_EXAMPLE', '3example', 'eu-west-1'), HasuraCognito: stack(POOL_ID, CLIENT_ID, REGION) }));
+      expect(JSON.parse((await run(['--outputs', file, '--format', 'json'])).stdout).issuer).toContain(POOL_ID);
+      expect(JSON.parse((await run(['--outputs', file, '--stack', 'Other', '--format', 'json'])).stdout).audience).toEqual(['3example']);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('--out', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+  afterEach(() => temp.cleanup());
+
+  it('writes the env file with mode 0600 and leaves no temporary file', async () => {
+    const out = join(temp.dir, 'hasura.env');
+    const result = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    expect(result).toEqual({ code: 0, stdout: `wrote ${out}\n`, stderr: '' });
+    expect(readText(out)).toBe((await run(['--outputs', OUTPUTS_FIXTURE_ARG])).stdout);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readdirSync(temp.dir)).toEqual(['hasura.env']);
+  });
+
+  it('writes other formats with mode 0644', async () => {
+    const out = join(temp.dir, 'compose.yaml');
+    expect((await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'compose', '--out', out])).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o644);
+  });
+
+  it('succeeds without writing when the content is identical', async () => {
+    const out = join(temp.dir, 'hasura.env');
+    await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    const before = statSync(out);
+    const result = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    expect(result).toEqual({ code: 0, stdout: `${out} is up to date\n`, stderr: '' });
+    expect(statSync(out).ino).toBe(before.ino);
+  });
+
+  it('refuses to replace different content without --force (exit 2, file untouched), replaces it with --force', async () => {
+    const out = join(temp.dir, 'hasura.env');
+    writeFileSync(out, 'HASURA_GRAPHQL_JWT_SECRET=hand-written\n');
+    const refused = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: `hasura-config: ${out} exists with different content; not overwritten (use --force to replace it)\n` });
+    expect(readText(out)).toBe('HASURA_GRAPHQL_JWT_SECRET=hand-written\n');
+
+    const forced = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out, '--force']);
+    expect(forced.code).toBe(0);
+    expect(readText(out)).toContain("HASURA_GRAPHQL_JWT_SECRET='{");
+    expect(readdirSync(temp.dir)).toEqual(['hasura.env']);
+  });
+});
+
+describe('bad input: exit 2, one line naming the problem, nothing written', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+  afterEach(() => temp.cleanup());
+
+  const SENTINEL = '# an existing file\n';
+  const outputsFile = (content: string) => {
+    const file = join(temp.dir, 'outputs.json');
+    writeFileSync(file, content);
+    return file;
+  };
+
+  // [case, argv (run with --out naming an existing file), expected stderr fragment]. The wording of
+  // claims-config's own checks is matched loosely: that parser is not this tool's to word.
+  const cases: Array<[string, (() => string[]) | string[], string | RegExp]> = [
+    ['an unknown option', ['--regoin', REGION], '--regoin: expected a known option (see --help), found an unknown option'],
+    ['a bare argument', ['cdk-outputs.json'], 'argument "cdk-outputs.json": expected an option such as --region, found a bare argument'],
+    ['an option without value', [...EXPLICIT, '--format'], '--format: expected a value, found nothing'],
+    ['an option followed by another option', ['--region', '--user-pool-id', POOL_ID], '--region: expected a value, found nothing'],
+    ['a repeated option', ['--region', REGION, '--region', 'eu-west-1'], '--region: expected one value, found the option given twice'],
+    ['a value for a flag', [...EXPLICIT, '--force=yes'], '--force: expected no value, found "yes"'],
+    ['--outputs with --region', ['--outputs', OUTPUTS_FIXTURE_ARG, '--region', REGION], '--region: expected either --outputs or explicit pool options, found both'],
+    ['--outputs with --client-id', ['--outputs', OUTPUTS_FIXTURE_ARG, '--client-id', CLIENT_ID], '--client-id: expected either --outputs or explicit pool options, found both'],
+    ['--stack without --outputs', [...EXPLICIT, '--stack', 'HasuraCognito'], '--stack: expected --outputs FILE with it, found no --outputs'],
+    ['no pool at all', [], '--region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value'],
+    ['no client id', ['--region', REGION, '--user-pool-id', POOL_ID], '--client-id: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value'],
+    ['a malformed region', ['--region', 'US-EAST-1', '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID], '--region: expected an AWS region such as us-east-1, found "US-EAST-1"'],
+    ['a malformed pool id', ['--region', REGION, '--user-pool-id', 'us-east-1-EXAMPLE', '--client-id', CLIENT_ID], '--user-pool-id: expected a user pool id such as us-east-1_AbC123, found "us-east-1-EXAMPLE"'],
+    ['a pool id of another region', ['--region', REGION, '--user-pool-id', 'eu-west-1_EXAMPLE', '--client-id', CLIENT_ID], '--user-pool-id: expected a user pool id of region us-east-1 (us-east-1_...), found "eu-west-1_EXAMPLE"'],
+    ['a malformed client id', ['--region', REGION, '--user-pool-id', POOL_ID, '--client-id', 'not a client'], '--client-id: expected an app client id (letters, digits, _ and +), found "not a client"'],
+    ['a malformed endpoint', [...EXPLICIT, '--endpoint', 'ftp://localhost:9229'], '--endpoint: expected an http(s) base URL such as http://127.0.0.1:9229, found "ftp://localhost:9229"'],
+    ['an unknown format', [...EXPLICIT, '--format', 'yaml'], '--format: expected one of env, json, compose, ddn, found "yaml"'],
+    ['a namespace Cognito reserves', [...EXPLICIT, '--namespace', 'cognito:groups'], /--namespace: expected [^\n]+, found "cognito:groups"/],
+    ['a registered claim as namespace', [...EXPLICIT, '--namespace', 'sub'], /--namespace: expected [^\n]+, found "sub"/],
+    ['an empty namespace', [...EXPLICIT, '--namespace='], /--namespace: expected [^\n]+, found ""/],
+    ['a namespace with a single quote (env format)', [...EXPLICIT, '--namespace', "it's"], 'HASURA_GRAPHQL_JWT_SECRET (from --namespace or --endpoint): expected a value without single quotes'],
+    ['an unknown claims format', [...EXPLICIT, '--claims-format', 'yaml'], /--claims-format: expected [^\n]*"stringified_json"[^\n]*, found "yaml"/],
+    ['an unknown token use', [...EXPLICIT, '--token-use', 'refresh'], /--token-use: expected [^\n]*"access"[^\n]*, found "refresh"/],
+    ['a bad unauthorized role', [...EXPLICIT, '--unauthorized-role', ' anonymous'], /--unauthorized-role: expected [^\n]+, found " anonymous"/],
+    ['an unauthorized role outside the env format', [...EXPLICIT, '--format', 'json', '--unauthorized-role', 'anonymous'], '--unauthorized-role: expected --format env (it adds HASURA_GRAPHQL_UNAUTHORIZED_ROLE), found --format json'],
+    ['--env-file outside the compose format', [...EXPLICIT, '--env-file', 'hasura.env'], '--env-file: expected --format compose (it names the env file compose loads), found --format env'],
+    ['an env file outside the project', [...EXPLICIT, '--format', 'compose', '--env-file', '../hasura.env'], '--env-file: expected a relative file name such as hasura.env, found "../hasura.env"'],
+    ['a missing outputs file', ['--outputs', 'no-such-outputs.json'], '--outputs no-such-outputs.json: expected a readable cdk outputs file, found no such file'],
+    ['an outputs file that is not JSON', () => ['--outputs', outputsFile('{"HasuraCognito": ')], 'expected the JSON written by cdk deploy --outputs-file, found text that is not JSON'],
+    ['an outputs file that is an array', () => ['--outputs', outputsFile('[]')], 'expected a JSON object of stacks, found an array'],
+    ['an outputs file without stacks', () => ['--outputs', outputsFile('{}')], 'expected one stack, a stack named HasuraCognito, or --stack NAME, found no stacks'],
+    ['several stacks, none HasuraCognito', ['--outputs', 'test/fixtures/cdk-outputs-two-stacks.json'], '--outputs test/fixtures/cdk-outputs-two-stacks.json: expected one stack, a stack named HasuraCognito, or --stack NAME, found stacks StagingAuth, ProductionAuth'],
+    ['a stack that is not there', ['--outputs', OUTPUTS_FIXTURE_ARG, '--stack', 'Nope'], '--stack Nope: expected a stack in test/fixtures/cdk-outputs.json, found stacks HasuraCognito'],
+    ['a missing output', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, Region: REGION } }))], 'stack HasuraCognito output UserPoolClientId: expected a non-empty string, found no such output'],
+    ['a malformed output', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: 'Virginia' } }))], 'stack HasuraCognito output Region: expected an AWS region such as us-east-1, found "Virginia"'],
+    ['a HasuraJwtSecret output that is not JSON', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: REGION, HasuraJwtSecret: '{' } }))], 'output HasuraJwtSecret: expected a JSON object, found text that is not a JSON object'],
+    ['a namespace that differs from the deployed stack', ['--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', 'claims.example.com'], 'stack HasuraCognito output HasuraJwtSecret field claims_namespace: expected "claims.example.com" (what the options give), found "https://hasura.io/jwt/claims"'],
+  ];
+
+  it.each(cases)('%s', async (_name, argvOrFactory, fragment) => {
+    const out = join(temp.dir, 'existing.env');
+    writeFileSync(out, SENTINEL);
+    const argv = typeof argvOrFactory === 'function' ? argvOrFactory() : argvOrFactory;
+    const before = readdirSync(temp.dir).sort();
+    const result = await run([...argv, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^hasura-config: [^\n]+\n$/);
+    if (typeof fragment === 'string') expect(result.stderr).toContain(fragment);
+    else expect(result.stderr).toMatch(fragment);
+    expect(readText(out)).toBe(SENTINEL);
+    expect(readdirSync(temp.dir).sort()).toEqual(before);
+  });
+
+  it('--force without --out', async () => {
+    expect(await run([...EXPLICIT, '--force'])).toEqual({ code: 2, stdout: '', stderr: 'hasura-config: --force: expected --out FILE with it, found no --out\n' });
+  });
+
+  it('--out in a directory that does not exist', async () => {
+    const out = join(temp.dir, 'missing', 'hasura.env');
+    const result = await run([...EXPLICIT, '--out', out]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `hasura-config: --out ${out}: expected a writable file in an existing directory, found an error (ENOENT)\n` });
+    expect(readdirSync(temp.dir)).toEqual([]);
+  });
+
+  it('--out naming a directory', async () => {
+    const out = join(temp.dir, 'dir');
+    mkdirSync(out);
+    const result = await run([...EXPLICIT, '--out', out]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `hasura-config: --out ${out}: expected a regular file or no file, found a directory\n` });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const result = await run(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run hasura-config -- /);
+  });
+});

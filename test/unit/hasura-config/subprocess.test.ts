@@ -1,0 +1,89 @@
+/**
+ * The CLIs as real processes (node + tsx, what `npm run hasura-config` / `npm run check-token`
+ * run), to prove the exit codes and streams; plus the package bin shims. The JWKS for the
+ * accepted token comes from an http server on 127.0.0.1 in this test process (--endpoint mode).
+ */
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CLIENT_ID, OUTPUTS_FIXTURE_ARG, REGION, REPO_ROOT, issueTokens, makeSigningKey } from './helpers';
+
+const TSX_CLI = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function runProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+const tsx = (script: string, argv: string[]) => runProcess([TSX_CLI, join('hasura-config', script), ...argv]);
+
+describe('hasura-config as a process', () => {
+  it('exits 0 and prints the JSON', async () => {
+    const result = await tsx('generate.ts', ['--outputs', OUTPUTS_FIXTURE_ARG, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).issuer).toBe('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE');
+  });
+
+  it('exits 2 with one line on stderr for a bad region', async () => {
+    const result = await tsx('generate.ts', ['--region', 'Virginia', '--user-pool-id', 'us-east-1_EXAMPLE', '--client-id', CLIENT_ID]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hasura-config: --region: expected an AWS region such as us-east-1, found "Virginia"\n' });
+  });
+
+  it('runs through the package bin shim', async () => {
+    const result = await runProcess([join('hasura-config', 'bin', 'hasura-config.cjs'), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run hasura-config/);
+  });
+});
+
+describe('check-token as a process', () => {
+  let server: Server;
+  let endpoint: string;
+  const key = makeSigningKey('local-key');
+  const pool = 'local_EXAMPLE1';
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === `/${pool}/.well-known/jwks.json`) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ keys: [key.jwk] }));
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const poolArgs = () => ['--region', REGION, '--user-pool-id', pool, '--client-id', CLIENT_ID, '--endpoint', endpoint];
+
+  it('exits 0 for a token Hasura accepts (JWKS over http)', async () => {
+    const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/${pool}` });
+    const result = await tsx('check-token.ts', [...poolArgs(), '--token', accessToken, '--role', 'admin']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('role: admin\n');
+  });
+
+  it('exits 1 for a token Hasura refuses', async () => {
+    const { idToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/${pool}` });
+    const result = await runProcess([join('hasura-config', 'bin', 'check-token.cjs'), ...poolArgs(), '--token', idToken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("code: jwt-invalid-claims\nmessage: claims key: 'https://hasura.io/jwt/claims' not found\n");
+  });
+
+  it('exits 2 when the JWKS is not there', async () => {
+    const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/local_NOPE` });
+    const args = ['--region', REGION, '--user-pool-id', 'local_NOPE', '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', accessToken];
+    const result = await tsx('check-token.ts', args);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `check-token: cannot load the JWKS from ${endpoint}/local_NOPE/.well-known/jwks.json: HTTP 404\n` });
+  });
+});
