@@ -1,0 +1,390 @@
+/**
+ * `HasuraCognitoAuth`: a Cognito user pool whose tokens Hasura accepts, wired to the pre token
+ * generation Lambda. Usable in any stack; `HasuraCognitoStack` is one such stack.
+ *
+ * Security defaults that the config cannot loosen (only the explicit escape hatches can):
+ * - the user app client's writeAttributes are explicit and never contain an attribute the claims
+ *   read, so users cannot grant themselves roles or session variables;
+ * - roles come from user pool groups, which only administrators can change;
+ * - OAuth is off unless callback URLs are configured, and then only the code grant.
+ */
+import * as path from 'node:path';
+import {
+  ArnFormat,
+  Duration,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cloudwatchActions,
+  aws_cognito as cognito,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+  aws_sns as sns,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CLAIMS_CONFIG_ENV, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
+import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
+import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
+import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
+
+/** The resource server machine clients get their scope from. */
+export const HASURA_RESOURCE_SERVER_ID = 'hasura';
+/** The one scope of that resource server: `hasura/graphql`. */
+export const HASURA_GRAPHQL_SCOPE = 'graphql';
+/** Cognito waits at most 5 s for a trigger; a longer Lambda timeout buys nothing. */
+export const PRE_TOKEN_TIMEOUT_SECONDS = 5;
+export const PRE_TOKEN_MEMORY_MB = 256;
+
+export interface HasuraCognitoAuthProps {
+  /** The parsed `hasuraCognito` config (`parseStackConfig`). */
+  readonly config: AuthConfig;
+  /**
+   * Escape hatch: overrides applied on top of the computed user pool props. Overriding security
+   * settings is your responsibility.
+   */
+  readonly userPoolProps?: Partial<cognito.UserPoolProps>;
+  /**
+   * Escape hatch: overrides applied on top of the computed user app client options. Setting
+   * `writeAttributes` here can let users write role-bearing attributes.
+   */
+  readonly clientProps?: Partial<cognito.UserPoolClientOptions>;
+  /** Topic for alarm notifications; takes precedence over `config.alarmTopicArn`. */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+const FEATURE_PLANS: Record<FeaturePlanName, cognito.FeaturePlan> = {
+  lite: cognito.FeaturePlan.LITE,
+  essentials: cognito.FeaturePlan.ESSENTIALS,
+  plus: cognito.FeaturePlan.PLUS,
+};
+
+const LAMBDA_VERSIONS: Record<TriggerVersion, cognito.LambdaVersion> = {
+  V1_0: cognito.LambdaVersion.V1_0,
+  V2_0: cognito.LambdaVersion.V2_0,
+  V3_0: cognito.LambdaVersion.V3_0,
+};
+
+/** OIDC attribute name -> the CDK mask key that stands for it. */
+const STANDARD_ATTRIBUTE_MASK: Record<string, keyof cognito.StandardAttributesMask> = {
+  address: 'address',
+  birthdate: 'birthdate',
+  email: 'email',
+  email_verified: 'emailVerified',
+  family_name: 'familyName',
+  gender: 'gender',
+  given_name: 'givenName',
+  locale: 'locale',
+  middle_name: 'middleName',
+  name: 'fullname',
+  nickname: 'nickname',
+  phone_number: 'phoneNumber',
+  phone_number_verified: 'phoneNumberVerified',
+  picture: 'profilePicture',
+  preferred_username: 'preferredUsername',
+  profile: 'profilePage',
+  updated_at: 'lastUpdateTime',
+  website: 'website',
+  zoneinfo: 'timezone',
+};
+
+/** Builds CDK ClientAttributes from attribute names such as `email` and `custom:org_id`. */
+export function clientAttributes(names: readonly string[]): cognito.ClientAttributes {
+  const mask: { -readonly [K in keyof cognito.StandardAttributesMask]: boolean } = {};
+  const custom: string[] = [];
+  for (const name of names) {
+    if (name.startsWith('custom:')) {
+      custom.push(name.slice('custom:'.length));
+    } else {
+      const key = STANDARD_ATTRIBUTE_MASK[name];
+      if (key === undefined) throw new Error(`No CDK attribute mask for ${JSON.stringify(name)}`);
+      mask[key] = true;
+    }
+  }
+  return new cognito.ClientAttributes().withStandardAttributes(mask).withCustomAttributes(...custom);
+}
+
+export class HasuraCognitoAuth extends Construct {
+  readonly userPool: cognito.UserPool;
+  /** The public client (no secret) that users sign in with. */
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly preTokenGenerationFunction: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  /** Machine client name -> its confidential client (client-credentials grant). */
+  readonly machineClients: Readonly<Record<string, cognito.UserPoolClient>>;
+  readonly resourceServer?: cognito.UserPoolResourceServer;
+  /** The Cognito domain; present when callback URLs or machine clients are configured. */
+  readonly domain?: cognito.UserPoolDomain;
+  /** Fires when the trigger errors or is throttled (both block sign-in). */
+  readonly alarm: cloudwatch.Alarm;
+  /** The trigger version registered on the pool. */
+  readonly triggerVersion: TriggerVersion;
+  /** `iss` of the pool's tokens. */
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  /** Client ids Hasura accepts as `aud`: the user client first, then every machine client. */
+  readonly clientIds: readonly string[];
+
+  private readonly config: AuthConfig;
+
+  constructor(scope: Construct, id: string, props: HasuraCognitoAuthProps) {
+    super(scope, id);
+    const config = props.config;
+    this.config = config;
+    this.triggerVersion = config.triggerVersion;
+    const stack = Stack.of(this);
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const hasMachineClients = Object.keys(config.machineClients).length > 0;
+
+    // --- User pool -------------------------------------------------------------------------------
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      featurePlan: FEATURE_PLANS[config.featurePlan],
+      ...(config.featurePlan === 'plus' ? { standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      selfSignUpEnabled: config.selfSignUp,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // A changed email only replaces the old one once verified, so nobody takes over an address.
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: Object.fromEntries(
+        config.customAttributes.map((name) => [
+          name.slice('custom:'.length),
+          // Mutable so administrators can change them; users only write those listed as user-writable.
+          new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
+        ]),
+      ),
+      passwordPolicy: {
+        minLength: config.passwordMinLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: { optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED, off: cognito.Mfa.OFF }[config.mfa],
+      ...(config.mfa === 'off' ? {} : { mfaSecondFactor: { sms: false, otp: true } }),
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: config.removalPolicy === 'retain',
+      removalPolicy,
+      ...props.userPoolProps,
+    });
+    if (config.featurePlan !== 'plus') {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          config.featurePlan === 'essentials'
+            ? 'Essentials is enough for access token customization (V2_0/V3_0 triggers); Plus adds threat protection at a higher per-MAU price. Set featurePlan "plus" to get it.'
+            : 'Lite is enough for ID token customization (V1_0 trigger) and is the cheapest plan; set featurePlan "plus" for threat protection.',
+      });
+    }
+    if (config.mfa !== 'required') {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG2',
+        reason:
+          config.mfa === 'optional'
+            ? 'MFA is optional (TOTP): every user can turn it on; requiring it is a product decision (set mfa "required").'
+            : 'MFA is off because the config says mfa "off" (explicit operator choice, documented risk).',
+      });
+    }
+
+    // --- Groups: one per groupRoles entry, precedence in config order ------------------------------
+    Object.keys(config.claims.groupRoles).forEach((groupName, precedence) => {
+      const group = this.userPool.addGroup(`Group${groupName.replace(/\//g, '%2F')}`, {
+        groupName,
+        precedence,
+        description: `Hasura role ${config.claims.groupRoles[groupName]}`,
+      });
+      group.applyRemovalPolicy(removalPolicy);
+    });
+
+    // --- Domain (managed login and the M2M token endpoint) ----------------------------------------
+    if (config.domainPrefix !== undefined) {
+      this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.domainPrefix } });
+    }
+
+    // --- User app client ---------------------------------------------------------------------------
+    const oauth = config.callbackUrls.length > 0;
+    this.userPoolClient = this.userPool.addClient('UserPoolClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: config.passwordAuth, custom: false, adminUserPassword: false },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      readAttributes: clientAttributes(config.readAttributes),
+      writeAttributes: clientAttributes(config.writeAttributes),
+      accessTokenValidity: Duration.minutes(config.accessTokenValidityMinutes),
+      idTokenValidity: Duration.minutes(config.idTokenValidityMinutes),
+      refreshTokenValidity: Duration.days(config.refreshTokenValidityDays),
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      ...(oauth
+        ? {
+            oAuth: {
+              // Code grant only (use PKCE in the app); never the implicit grant.
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [...config.callbackUrls],
+              ...(config.logoutUrls.length > 0 ? { logoutUrls: [...config.logoutUrls] } : {}),
+            },
+          }
+        : { disableOAuth: true }),
+      ...props.clientProps,
+    });
+
+    // --- Machine clients (client-credentials grant) -------------------------------------------------
+    const machineClients: Record<string, cognito.UserPoolClient> = {};
+    if (hasMachineClients) {
+      const scope = new cognito.ResourceServerScope({
+        scopeName: HASURA_GRAPHQL_SCOPE,
+        scopeDescription: 'Call the Hasura GraphQL API as a machine client',
+      });
+      this.resourceServer = this.userPool.addResourceServer('HasuraResourceServer', {
+        identifier: HASURA_RESOURCE_SERVER_ID,
+        userPoolResourceServerName: 'Hasura',
+        scopes: [scope],
+      });
+      for (const name of Object.keys(config.machineClients)) {
+        machineClients[name] = this.userPool.addClient(`MachineClient${name}`, {
+          userPoolClientName: name,
+          generateSecret: true,
+          // Only refresh (unused by client credentials): no user can sign in through this client.
+          authFlows: { userSrp: false, userPassword: false, custom: false, adminUserPassword: false },
+          preventUserExistenceErrors: true,
+          enableTokenRevocation: true,
+          accessTokenValidity: Duration.minutes(config.accessTokenValidityMinutes),
+          readAttributes: new cognito.ClientAttributes(),
+          writeAttributes: new cognito.ClientAttributes(),
+          supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [cognito.OAuthScope.resourceServer(this.resourceServer, scope)],
+          },
+        });
+      }
+    }
+    this.machineClients = machineClients;
+
+    // --- Pre token generation Lambda ----------------------------------------------------------------
+    this.logGroup = new logs.LogGroup(this, 'PreTokenGenerationLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy,
+    });
+    // With machine clients, the function's environment holds their client ids, and a client
+    // depends on the pool. The pool then cannot depend on the function (cycle), so it gets the
+    // function's ARN built from an explicit name instead of a reference.
+    const functionName = hasMachineClients
+      ? `${Names.uniqueResourceName(this, { maxLength: 64 - '-PreToken'.length, separator: '-' })}-PreToken`
+      : undefined;
+    this.preTokenGenerationFunction = new nodejs.NodejsFunction(this, 'PreTokenGeneration', {
+      entry: PRE_TOKEN_GENERATION_ENTRY,
+      handler: 'handler',
+      projectRoot: path.join(path.dirname(PRE_TOKEN_GENERATION_ENTRY), '..'),
+      ...(functionName !== undefined ? { functionName } : {}),
+      description: 'Cognito pre token generation: Hasura claims',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(PRE_TOKEN_TIMEOUT_SECONDS),
+      memorySize: PRE_TOKEN_MEMORY_MB,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup: this.logGroup,
+      environment: { [CLAIMS_CONFIG_ENV]: this.lambdaClaimsConfig() },
+      bundling: {
+        minify: PRE_TOKEN_BUNDLING.minify,
+        sourceMap: PRE_TOKEN_BUNDLING.sourceMap,
+        target: PRE_TOKEN_BUNDLING.target,
+        format: nodejs.OutputFormat.CJS,
+        externalModules: [...PRE_TOKEN_BUNDLING.externalModules],
+      },
+    });
+    const role = this.preTokenGenerationFunction.role;
+    if (role !== undefined) {
+      Validations.of(role).acknowledge({
+        // Only this one managed policy; any other would still be reported.
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWSLambdaBasicExecutionRole only grants writing the function\'s own CloudWatch logs; the trigger calls no other AWS API.',
+      });
+    }
+
+    const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;
+    const version = LAMBDA_VERSIONS[config.triggerVersion];
+    if (functionName === undefined) {
+      this.userPool.addTrigger(operation, this.preTokenGenerationFunction, version);
+    } else {
+      const triggerRef = lambda.Function.fromFunctionAttributes(this, 'PreTokenGenerationTriggerRef', {
+        functionArn: stack.formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: functionName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+        sameEnvironment: true,
+      });
+      this.userPool.addTrigger(operation, triggerRef, version);
+      // addTrigger created Cognito's invoke permission (under the pool); it must wait for the function.
+      for (const child of this.userPool.node.findAll()) {
+        if (child instanceof lambda.CfnPermission) child.node.addDependency(this.preTokenGenerationFunction);
+      }
+    }
+
+    // --- Alarm: a failing or throttled trigger blocks every sign-in -----------------------------
+    const period = Duration.minutes(5);
+    this.alarm = new cloudwatch.Alarm(this, 'PreTokenGenerationFailures', {
+      alarmDescription:
+        'The Cognito pre token generation trigger failed or was throttled; sign-ins and token refreshes fail while this lasts.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'errors + throttles',
+        label: 'Errors + Throttles',
+        period,
+        usingMetrics: {
+          errors: this.preTokenGenerationFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+          throttles: this.preTokenGenerationFunction.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+        },
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const topic =
+      props.alarmTopic ??
+      (config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : undefined);
+    if (topic !== undefined) {
+      this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+      this.alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
+    }
+
+    // --- What Hasura needs ---------------------------------------------------------------------
+    const location = { region: stack.region, userPoolId: this.userPool.userPoolId };
+    this.issuer = cognitoIssuer(location);
+    this.jwksUrl = cognitoJwksUrl(location);
+    this.clientIds = [this.userPoolClient.userPoolClientId, ...Object.values(machineClients).map((c) => c.userPoolClientId)];
+  }
+
+  /** The value for HASURA_GRAPHQL_JWT_SECRET, built by the same function as the generator's. */
+  hasuraJwtSecret(): string {
+    const stack = Stack.of(this);
+    return stack.toJsonString(
+      buildHasuraJwtSecret({
+        region: stack.region,
+        userPoolId: this.userPool.userPoolId,
+        clientIds: this.clientIds,
+        namespace: this.config.claims.namespace,
+        claimsFormat: this.config.claims.claimsFormat,
+      }),
+    );
+  }
+
+  /** HASURA_CLAIMS_CONFIG: the validated claims, with machine clients keyed by their real ids. */
+  private lambdaClaimsConfig(): string {
+    const names = Object.keys(this.config.machineClients);
+    if (names.length === 0) return serializeClaimsConfig(this.config.claims);
+    const machineClients: Record<string, MachineClientConfig> = {};
+    for (const name of names) {
+      machineClients[this.machineClients[name].userPoolClientId] = this.config.machineClients[name];
+    }
+    const claims: ClaimsConfig = { ...this.config.claims, machineClients };
+    return Stack.of(this).toJsonString(claims);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The deployable stack: `HasuraCognitoAuth` plus the outputs the generator (hasura-config/) reads.
+ * It reads no context itself; bin/app.ts parses the config and passes it in.
+ */
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { HasuraCognitoAuth, type HasuraCognitoAuthProps } from './hasura-cognito-auth';
+
+/** Output names: the contract with the generator. Do not rename. */
+export const STACK_OUTPUTS = {
+  userPoolId: 'UserPoolId',
+  userPoolClientId: 'UserPoolClientId',
+  region: 'Region',
+  issuer: 'Issuer',
+  jwksUrl: 'JwksUrl',
+  hasuraJwtSecret: 'HasuraJwtSecret',
+  /** Only when machine clients are configured: their ids, comma-separated, in config order. */
+  machineClientIds: 'MachineClientIds',
+} as const;
+
+export interface HasuraCognitoStackProps extends StackProps, HasuraCognitoAuthProps {}
+
+export class HasuraCognitoStack extends Stack {
+  readonly auth: HasuraCognitoAuth;
+
+  constructor(scope: Construct, id: string, props: HasuraCognitoStackProps) {
+    super(scope, id, props);
+    const { config, userPoolProps, clientProps, alarmTopic } = props;
+    this.auth = new HasuraCognitoAuth(this, 'Auth', { config, userPoolProps, clientProps, alarmTopic });
+    const auth = this.auth;
+
+    new CfnOutput(this, STACK_OUTPUTS.userPoolId, { value: auth.userPool.userPoolId, description: 'Cognito user pool id' });
+    new CfnOutput(this, STACK_OUTPUTS.userPoolClientId, {
+      value: auth.userPoolClient.userPoolClientId,
+      description: 'Public app client id that users sign in with',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.region, { value: this.region, description: 'Region of the user pool' });
+    new CfnOutput(this, STACK_OUTPUTS.issuer, { value: auth.issuer, description: 'iss of the pool\'s tokens' });
+    new CfnOutput(this, STACK_OUTPUTS.jwksUrl, { value: auth.jwksUrl, description: 'JSON Web Key Set of the pool' });
+    new CfnOutput(this, STACK_OUTPUTS.hasuraJwtSecret, {
+      value: auth.hasuraJwtSecret(),
+      description: 'Value for HASURA_GRAPHQL_JWT_SECRET',
+    });
+    const machineClients = Object.values(auth.machineClients);
+    if (machineClients.length > 0) {
+      new CfnOutput(this, STACK_OUTPUTS.machineClientIds, {
+        value: Fn.join(',', machineClients.map((client) => client.userPoolClientId)),
+        description: 'Confidential (client-credentials) app client ids, comma-separated',
+      });
+    }
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * The one parser for the cdk.json context key `hasuraCognito`: the claims config of the Lambda
+ * (validated by the shared `parseClaimsConfig`, so cdk synth refuses what the Lambda would refuse
+ * at load) plus the user pool options of the CDK app. Every error names the field.
+ *
+ * No CDK import: the parser is plain data validation, usable without loading aws-cdk-lib.
+ */
+import {
+  CLAIMS_CONFIG_FIELDS,
+  fieldPath,
+  parseClaimsConfig,
+  type ClaimsConfig,
+  type MachineClientConfig,
+} from '../lambda/claims-config';
+import { ClaimsConfigError, HasuraCognitoError, type FailedCheck } from '../lambda/errors';
+
+/** The context key the CDK app reads (`cdk synth -c hasuraCognito='{...}'` overrides cdk.json). */
+export const STACK_CONFIG_CONTEXT_KEY = 'hasuraCognito';
+export const DEFAULT_STACK_NAME = 'HasuraCognito';
+
+/** A user pool option is invalid. Same message shape as `ClaimsConfigError`. */
+export class StackConfigError extends HasuraCognitoError implements FailedCheck {
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+
+  constructor(field: string, expected: string, found: string) {
+    super(`Invalid stack config at ${field}: expected ${expected}, found ${found}.`);
+    this.name = 'StackConfigError';
+    this.field = field;
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+export type MfaMode = 'optional' | 'required' | 'off';
+export type RemovalMode = 'retain' | 'destroy';
+export type FeaturePlanName = 'lite' | 'essentials' | 'plus';
+/** How the pre token generation trigger is registered (Cognito's LambdaVersion). */
+export type TriggerVersion = 'V1_0' | 'V2_0' | 'V3_0';
+
+export const MFA_MODES: readonly MfaMode[] = ['optional', 'required', 'off'];
+export const REMOVAL_MODES: readonly RemovalMode[] = ['retain', 'destroy'];
+export const FEATURE_PLANS: readonly FeaturePlanName[] = ['lite', 'essentials', 'plus'];
+
+/** CloudWatch Logs retention values (RetentionDays without INFINITE). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/**
+ * OIDC standard attributes Cognito knows. `sub` is never writable and `email_verified` /
+ * `phone_number_verified` only through verification, so none of them appear here.
+ */
+export const STANDARD_ATTRIBUTES: readonly string[] = [
+  'address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
+  'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo',
+];
+
+/**
+ * Profile attributes the app client may let users edit by default. Sign-in identifiers (email,
+ * phone_number) are left out: changing them is an account-recovery decision, opt in with
+ * `userWritableAttributes`. Any attribute the claims read is removed from this set.
+ */
+export const DEFAULT_USER_WRITABLE_ATTRIBUTES: readonly string[] = [
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'picture', 'profile',
+  'website', 'locale', 'zoneinfo', 'birthdate', 'gender',
+];
+
+/** Every user pool option, with its default. All optional in cdk.json. */
+export interface PoolOptions {
+  /** CloudFormation stack name of the app (the construct ignores it). */
+  readonly stackName: string;
+  /** Cognito feature plan; defaults to `essentials` for V2/V3 triggers and `lite` for V1. */
+  readonly featurePlan: FeaturePlanName;
+  readonly selfSignUp: boolean;
+  /** Minimum password length; every character class is always required. */
+  readonly passwordMinLength: number;
+  readonly mfa: MfaMode;
+  /** `retain` keeps the pool (and turns deletion protection on); `destroy` is for throwaway stacks. */
+  readonly removalPolicy: RemovalMode;
+  /** Attributes users may write beyond the default profile set (standard names or `custom:*`). */
+  readonly userWritableAttributes: readonly string[];
+  /** OAuth code grant redirect URLs; empty means OAuth is disabled on the user client. */
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  /** Prefix of the Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`); needed for OAuth and M2M. */
+  readonly domainPrefix: string | undefined;
+  /** Allow USER_PASSWORD_AUTH (the password sent to Cognito instead of SRP). */
+  readonly passwordAuth: boolean;
+  readonly accessTokenValidityMinutes: number;
+  readonly idTokenValidityMinutes: number;
+  readonly refreshTokenValidityDays: number;
+  readonly logRetentionDays: number;
+  readonly alarmTopicArn: string | undefined;
+}
+
+/** The parsed `hasuraCognito` block. */
+export interface StackConfig extends PoolOptions {
+  /**
+   * The claims config for the Lambda, with `machineClients` empty: in cdk.json machine clients are
+   * keyed by name (see `machineClients`), and the construct fills in the real client ids.
+   */
+  readonly claims: ClaimsConfig;
+  /** Confidential client name -> its Hasura identity. The stack creates one client per entry. */
+  readonly machineClients: Readonly<Record<string, MachineClientConfig>>;
+  /** Attributes the claims read (`userIdAttribute` and `sessionVariables` values). */
+  readonly claimAttributes: readonly string[];
+  /** Custom attributes to create on the pool (read by the claims or user-writable). */
+  readonly customAttributes: readonly string[];
+  /** Attributes the user app client may write: explicit, never one the claims read. */
+  readonly writeAttributes: readonly string[];
+  /** Attributes the user app client may read. */
+  readonly readAttributes: readonly string[];
+  readonly triggerVersion: TriggerVersion;
+}
+
+/** The construct needs everything but the stack name. */
+export type AuthConfig = Omit<StackConfig, 'stackName'>;
+
+export const POOL_OPTION_FIELDS: readonly (keyof PoolOptions)[] = [
+  'stackName',
+  'featurePlan',
+  'selfSignUp',
+  'passwordMinLength',
+  'mfa',
+  'removalPolicy',
+  'userWritableAttributes',
+  'callbackUrls',
+  'logoutUrls',
+  'domainPrefix',
+  'passwordAuth',
+  'accessTokenValidityMinutes',
+  'idTokenValidityMinutes',
+  'refreshTokenValidityDays',
+  'logRetentionDays',
+  'alarmTopicArn',
+];
+
+const ALL_FIELDS: readonly string[] = [...CLAIMS_CONFIG_FIELDS, ...POOL_OPTION_FIELDS];
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+// Cognito custom attribute names: at most 20 characters after the prefix. Letters, digits and _
+// only, so the name is safe everywhere it ends up (construct ids, claims, docs).
+const CUSTOM_ATTRIBUTE = /^custom:[A-Za-z0-9_]{1,20}$/;
+// Client names double as construct ids and must also pass the shared parser's client id check.
+const MACHINE_CLIENT_NAME = /^[A-Za-z0-9_]{1,64}$/;
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/**
+ * Validates the `hasuraCognito` block and applies every default. Accepts the object from cdk.json
+ * or the JSON text given with `-c hasuraCognito='{...}'`. Throws `ClaimsConfigError` (claims
+ * fields) or `StackConfigError` (pool options) naming the first invalid field.
+ */
+export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_CONTEXT_KEY): StackConfig {
+  if (typeof input === 'string') {
+    try {
+      input = JSON.parse(input);
+    } catch {
+      throw new StackConfigError(source, 'a JSON object', 'text that is not JSON');
+    }
+  }
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) throw new StackConfigError(source, 'an object', describe(input));
+  const fields = input as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!ALL_FIELDS.includes(key)) {
+      throw new StackConfigError(fieldPath(source, key), `one of ${ALL_FIELDS.join(', ')}`, 'an unknown field');
+    }
+  }
+  const at = (key: string) => fieldPath(source, key);
+
+  // Machine clients are keyed by name here. Names are restricted to characters that are also a
+  // valid client id, so the shared parser validates each entry and its errors name the right path.
+  const machineClientsInput = fields.machineClients;
+  if (machineClientsInput !== undefined && isPlainObject(machineClientsInput)) {
+    for (const name of Object.keys(machineClientsInput)) {
+      if (!MACHINE_CLIENT_NAME.test(name)) {
+        throw new StackConfigError(fieldPath(at('machineClients'), name), 'a machine client name (1-64 letters, digits or _)', JSON.stringify(name));
+      }
+    }
+  }
+  const claimsInput = Object.fromEntries(
+    Object.entries(fields).filter(([key]) => (CLAIMS_CONFIG_FIELDS as readonly string[]).includes(key)),
+  );
+  const parsed = parseClaimsConfig(claimsInput, source);
+  const { machineClients, ...claimsWithoutClients } = parsed;
+  const claims: ClaimsConfig = Object.freeze({ ...claimsWithoutClients, machineClients: Object.freeze({}) });
+  const hasMachineClients = Object.keys(machineClients).length > 0;
+
+  if (claims.tokenUse === 'id' && claims.claimsFormat === 'json') {
+    throw new ClaimsConfigError(
+      at('claimsFormat'),
+      '"stringified_json" when tokenUse is "id" (the ID token trigger is V1_0, whose claims can only be strings)',
+      '"json"',
+    );
+  }
+  const triggerVersion: TriggerVersion = hasMachineClients ? 'V3_0' : claims.tokenUse === 'access' ? 'V2_0' : 'V1_0';
+
+  const featurePlan = readEnum(fields.featurePlan, FEATURE_PLANS, triggerVersion === 'V1_0' ? 'lite' : 'essentials', at('featurePlan'));
+  if (featurePlan === 'lite' && triggerVersion !== 'V1_0') {
+    throw new StackConfigError(
+      at('featurePlan'),
+      `"essentials" or "plus" (the ${triggerVersion} trigger, needed for ${hasMachineClients ? 'machineClients' : 'tokenUse "access"'}, is not available on Lite)`,
+      '"lite"',
+    );
+  }
+
+  const stackName = readString(fields.stackName, DEFAULT_STACK_NAME, at('stackName'), STACK_NAME, 'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)');
+  const selfSignUp = readBoolean(fields.selfSignUp, false, at('selfSignUp'));
+  const passwordMinLength = readInteger(fields.passwordMinLength, 12, 8, 99, at('passwordMinLength'));
+  const mfa = readEnum(fields.mfa, MFA_MODES, 'optional', at('mfa'));
+  const removalPolicy = readEnum(fields.removalPolicy, REMOVAL_MODES, 'retain', at('removalPolicy'));
+  const passwordAuth = readBoolean(fields.passwordAuth, false, at('passwordAuth'));
+  const accessTokenValidityMinutes = readInteger(fields.accessTokenValidityMinutes, 60, 5, 1440, at('accessTokenValidityMinutes'));
+  const idTokenValidityMinutes = readInteger(fields.idTokenValidityMinutes, 60, 5, 1440, at('idTokenValidityMinutes'));
+  const refreshTokenValidityDays = readInteger(fields.refreshTokenValidityDays, 30, 1, 3650, at('refreshTokenValidityDays'));
+  const logRetentionDays = readInteger(fields.logRetentionDays, 30, 1, 3653, at('logRetentionDays'));
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new StackConfigError(at('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`, String(logRetentionDays));
+  }
+  const alarmTopicArn = readOptionalString(fields.alarmTopicArn, at('alarmTopicArn'), SNS_TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
+  const domainPrefix = readOptionalString(fields.domainPrefix, at('domainPrefix'), DOMAIN_PREFIX, 'a Cognito domain prefix (1-63 lower-case letters, digits or -)');
+  if (domainPrefix !== undefined && /aws|amazon|cognito/.test(domainPrefix)) {
+    throw new StackConfigError(at('domainPrefix'), 'a domain prefix without "aws", "amazon" or "cognito" (Cognito refuses them)', JSON.stringify(domainPrefix));
+  }
+  const callbackUrls = readUrls(fields.callbackUrls, at('callbackUrls'));
+  const logoutUrls = readUrls(fields.logoutUrls, at('logoutUrls'));
+  if (logoutUrls.length > 0 && callbackUrls.length === 0) {
+    throw new StackConfigError(at('logoutUrls'), 'no logout URLs unless callbackUrls is set (OAuth is off without callback URLs)', `${logoutUrls.length} URL(s)`);
+  }
+  if (domainPrefix === undefined && (callbackUrls.length > 0 || hasMachineClients)) {
+    throw new StackConfigError(
+      at('domainPrefix'),
+      `a Cognito domain prefix (required with ${callbackUrls.length > 0 ? 'callbackUrls: the managed login pages live on it' : 'machineClients: their token endpoint lives on it'})`,
+      'nothing',
+    );
+  }
+
+  // Attributes: what the claims read is never writable by users.
+  const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
+  const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
+    if (typeof value !== 'string' || !(STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
+      throw new StackConfigError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
+    }
+    if (claimAttributes.includes(value)) {
+      throw new StackConfigError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
+    }
+    return value;
+  });
+  for (const [name, attribute] of Object.entries(claims.sessionVariables)) {
+    if (attribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(attribute)) {
+      throw new StackConfigError(fieldPath(at('sessionVariables'), name), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
+    }
+  }
+  if (claims.userIdAttribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(claims.userIdAttribute)) {
+    throw new StackConfigError(at('userIdAttribute'), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(claims.userIdAttribute));
+  }
+  const customAttributes = unique([...claimAttributes, ...userWritableAttributes].filter((a) => a.startsWith('custom:'))).sort();
+  const writeAttributes = unique([...DEFAULT_USER_WRITABLE_ATTRIBUTES, ...userWritableAttributes])
+    .filter((a) => !claimAttributes.includes(a))
+    .sort();
+  const readAttributes = unique([
+    'email',
+    'email_verified',
+    ...writeAttributes,
+    ...claimAttributes.filter((a) => STANDARD_ATTRIBUTES.includes(a)),
+    ...customAttributes,
+  ]).sort();
+
+  return deepFreeze({
+    claims,
+    machineClients,
+    stackName,
+    featurePlan,
+    selfSignUp,
+    passwordMinLength,
+    mfa,
+    removalPolicy,
+    userWritableAttributes,
+    callbackUrls,
+    logoutUrls,
+    domainPrefix,
+    passwordAuth,
+    accessTokenValidityMinutes,
+    idTokenValidityMinutes,
+    refreshTokenValidityDays,
+    logRetentionDays,
+    alarmTopicArn,
+    claimAttributes,
+    customAttributes,
+    writeAttributes,
+    readAttributes,
+    triggerVersion,
+  });
+}
+
+function readUrls(value: unknown, path: string): string[] {
+  return readList(value, path, (entry, p) => {
+    let url: URL | undefined;
+    if (typeof entry === 'string') {
+      try {
+        url = new URL(entry);
+      } catch {
+        url = undefined;
+      }
+    }
+    const localhost = url?.protocol === 'http:' && url.hostname === 'localhost';
+    if (url === undefined || (url.protocol !== 'https:' && !localhost) || url.hash !== '') {
+      throw new StackConfigError(p, 'an https URL without a fragment (http only for localhost)', describe(entry));
+    }
+    return entry as string;
+  });
+}
+
+function readList<T>(value: unknown, path: string, readEntry: (value: unknown, path: string) => T): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new StackConfigError(path, 'an array', describe(value));
+  const result = value.map((entry, index) => readEntry(entry, `${path}[${index}]`));
+  const seen = new Set<T>();
+  result.forEach((entry, index) => {
+    if (seen.has(entry)) throw new StackConfigError(`${path}[${index}]`, 'no duplicate entries', JSON.stringify(entry));
+    seen.add(entry);
+  });
+  return result;
+}
+
+function readEnum<T extends string>(value: unknown, allowed: readonly T[], fallback: T, path: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new StackConfigError(path, `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, describe(value));
+}
+
+function readBoolean(value: unknown, fallback: boolean, path: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw new StackConfigError(path, 'true or false', describe(value));
+}
+
+function readInteger(value: unknown, fallback: number, min: number, max: number, path: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw new StackConfigError(path, `an integer from ${min} to ${max}`, describe(value));
+}
+
+function readString(value: unknown, fallback: string, path: string, pattern: RegExp, expected: string): string {
+  return readOptionalString(value, path, pattern, expected) ?? fallback;
+}
+
+function readOptionalString(value: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && pattern.test(value)) return value;
+  throw new StackConfigError(path, expected, describe(value));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 64 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}

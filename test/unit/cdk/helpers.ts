@@ -1,0 +1,86 @@
+/** Shared helpers of the CDK tests: build the stack from a config, evaluate template values. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { HasuraCognitoStack, type HasuraCognitoStackProps } from '../../../lib/hasura-cognito-stack';
+import { parseStackConfig } from '../../../lib/stack-config';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+
+/** cdk.json as the CLI reads it. */
+export const CDK_JSON = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+  app: string;
+  notices?: boolean;
+  context: Record<string, unknown>;
+};
+
+/** The feature flags of cdk.json, without the example `hasuraCognito` block. */
+export function featureFlags(): Record<string, unknown> {
+  const { hasuraCognito: _example, ...flags } = CDK_JSON.context;
+  return flags;
+}
+
+export interface BuiltStack {
+  readonly app: App;
+  readonly stack: HasuraCognitoStack;
+  readonly template: Template;
+}
+
+/**
+ * Parses `input` like bin/app.ts does and builds the stack in a fresh App with cdk.json's feature
+ * flags. Bundling is skipped unless asked for (the asset is then a placeholder).
+ */
+export function buildStack(
+  input: unknown,
+  options: { bundling?: boolean; context?: Record<string, unknown>; props?: Partial<HasuraCognitoStackProps> } = {},
+): BuiltStack {
+  const app = new App({
+    context: {
+      ...featureFlags(),
+      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
+    },
+  });
+  const config = parseStackConfig(input);
+  const stack = new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config, ...options.props });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+export type TemplateResource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, any> };
+
+export function resourcesOfType(template: Template, type: string): [string, TemplateResource][] {
+  return Object.entries(template.toJSON().Resources as Record<string, TemplateResource>).filter(([, r]) => r.Type === type);
+}
+
+export function onlyResource(template: Template, type: string): [string, TemplateResource] {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/**
+ * Evaluates a CloudFormation value the way CloudFormation would, for the intrinsics the stack
+ * uses in its outputs and environment: Ref, Fn::GetAtt and Fn::Join. `refs` maps a logical id
+ * or pseudo parameter (e.g. `AWS::Region`) to its deployed value.
+ */
+export function evaluate(value: unknown, refs: Record<string, string>): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 1) {
+      const [fn, arg] = entries[0];
+      if (fn === 'Ref' && typeof arg === 'string') return lookup(refs, arg);
+      if (fn === 'Fn::GetAtt' && Array.isArray(arg)) return lookup(refs, `${arg[0]}.${arg[1]}`);
+      if (fn === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+        return arg[1].map((part: unknown) => evaluate(part, refs)).join(arg[0]);
+      }
+    }
+  }
+  throw new Error(`cannot evaluate ${JSON.stringify(value)}`);
+}
+
+function lookup(refs: Record<string, string>, key: string): string {
+  if (!Object.prototype.hasOwnProperty.call(refs, key)) throw new Error(`no value given for ${key}`);
+  return refs[key];
+}

@@ -1,0 +1,169 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ClaimsConfigError, HasuraCognitoError } from '../../../lambda/errors';
+import {
+  DEFAULT_USER_WRITABLE_ATTRIBUTES,
+  LOG_RETENTION_DAYS,
+  POOL_OPTION_FIELDS,
+  StackConfigError,
+  parseStackConfig,
+} from '../../../lib/stack-config';
+import { CDK_JSON } from './helpers';
+
+/** The error thrown for `input`, which must be a HasuraCognitoError. */
+function errorOf(input: unknown): HasuraCognitoError & { field: string } {
+  try {
+    parseStackConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(HasuraCognitoError);
+    return error as HasuraCognitoError & { field: string };
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('parseStackConfig defaults', () => {
+  test('an absent block gives the documented defaults', () => {
+    const config = parseStackConfig(undefined);
+    expect(config).toMatchObject({
+      stackName: 'HasuraCognito',
+      featurePlan: 'essentials',
+      selfSignUp: false,
+      passwordMinLength: 12,
+      mfa: 'optional',
+      removalPolicy: 'retain',
+      userWritableAttributes: [],
+      callbackUrls: [],
+      logoutUrls: [],
+      domainPrefix: undefined,
+      passwordAuth: false,
+      accessTokenValidityMinutes: 60,
+      idTokenValidityMinutes: 60,
+      refreshTokenValidityDays: 30,
+      logRetentionDays: 30,
+      alarmTopicArn: undefined,
+      triggerVersion: 'V2_0',
+      machineClients: {},
+      customAttributes: [],
+    });
+    expect(config.claims).toMatchObject({ tokenUse: 'access', defaultRole: 'user', userIdAttribute: 'sub', machineClients: {} });
+    expect(config.writeAttributes).toEqual([...DEFAULT_USER_WRITABLE_ATTRIBUTES].sort());
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.writeAttributes)).toBe(true);
+  });
+
+  test('the JSON text given with -c is parsed like the object', () => {
+    const object = { groupRoles: { admins: 'admin' }, mfa: 'required' };
+    expect(parseStackConfig(JSON.stringify(object))).toEqual(parseStackConfig(object));
+  });
+
+  test('the example block in cdk.json is valid', () => {
+    const config = parseStackConfig(CDK_JSON.context.hasuraCognito);
+    expect(Object.keys(config.claims.groupRoles).length).toBeGreaterThan(0);
+    expect(config.customAttributes).toEqual(['custom:org_id']);
+  });
+
+  test('the trigger version follows tokenUse and machineClients, and the plan follows the version', () => {
+    expect(parseStackConfig({ tokenUse: 'access' })).toMatchObject({ triggerVersion: 'V2_0', featurePlan: 'essentials' });
+    expect(parseStackConfig({ tokenUse: 'id' })).toMatchObject({ triggerVersion: 'V1_0', featurePlan: 'lite' });
+    expect(parseStackConfig({ tokenUse: 'id', featurePlan: 'essentials' })).toMatchObject({ featurePlan: 'essentials' });
+    const m2m = { machineClients: { reporting: { role: 'reporter' } }, domainPrefix: 'example-auth' };
+    expect(parseStackConfig(m2m)).toMatchObject({ triggerVersion: 'V3_0', featurePlan: 'essentials' });
+    expect(parseStackConfig({ ...m2m, tokenUse: 'id' })).toMatchObject({ triggerVersion: 'V3_0', featurePlan: 'essentials' });
+  });
+
+  test('machine clients are kept by name and left out of the Lambda claims', () => {
+    const config = parseStackConfig({
+      machineClients: { reporting: { role: 'reporter', sessionVariables: { 'x-hasura-org-id': '42' } } },
+      domainPrefix: 'example-auth',
+    });
+    expect(config.machineClients).toEqual({ reporting: { role: 'reporter', sessionVariables: { 'x-hasura-org-id': '42' } } });
+    expect(config.claims.machineClients).toEqual({});
+  });
+
+  test('the log retention list is CloudWatch\'s (RetentionDays without INFINITE)', () => {
+    const cdkValues = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE);
+    expect([...LOG_RETENTION_DAYS]).toEqual(cdkValues);
+  });
+});
+
+describe('attributes', () => {
+  test('attributes the claims read are never writable, custom ones are created', () => {
+    const config = parseStackConfig({
+      userIdAttribute: 'custom:user_id',
+      sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-locale': 'locale', 'x-hasura-site': 'website' },
+    });
+    expect(config.claimAttributes).toEqual(['custom:user_id', 'custom:org_id', 'locale', 'website']);
+    expect(config.customAttributes).toEqual(['custom:org_id', 'custom:user_id']);
+    for (const attribute of config.claimAttributes) expect(config.writeAttributes).not.toContain(attribute);
+    expect(config.writeAttributes).toContain('name');
+    expect(config.readAttributes).toEqual(expect.arrayContaining(['email', 'custom:org_id', 'custom:user_id', 'locale', 'website']));
+  });
+
+  test('a user-writable custom attribute is created and writable; others listed are added', () => {
+    const config = parseStackConfig({ userWritableAttributes: ['custom:nickname2', 'email'] });
+    expect(config.customAttributes).toEqual(['custom:nickname2']);
+    expect(config.writeAttributes).toEqual(expect.arrayContaining(['custom:nickname2', 'email']));
+  });
+
+  test('listing an attribute the claims read as user-writable is refused, naming the entry', () => {
+    const error = errorOf({ sessionVariables: { 'x-hasura-org-id': 'custom:org_id' }, userWritableAttributes: ['name', 'custom:org_id'] });
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect(error.field).toBe('hasuraCognito.userWritableAttributes[1]');
+    expect(error.message).toBe(
+      'Invalid stack config at hasuraCognito.userWritableAttributes[1]: expected an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them), found "custom:org_id".',
+    );
+    expect(errorOf({ userIdAttribute: 'email', userWritableAttributes: ['email'] }).field).toBe('hasuraCognito.userWritableAttributes[0]');
+  });
+});
+
+describe('invalid configs name the field', () => {
+  const cases: [string, unknown, string, RegExp][] = [
+    ['not JSON text', '{nope', 'hasuraCognito', /expected a JSON object/],
+    ['an array', [], 'hasuraCognito', /expected an object, found an array/],
+    ['an unknown field', { groupRole: {} }, 'hasuraCognito.groupRole', /an unknown field/],
+    ['a bad claims field (shared parser)', { groupRoles: { admins: '' } }, 'hasuraCognito.groupRoles.admins', /role name/],
+    ['json claims with tokenUse id', { tokenUse: 'id', claimsFormat: 'json' }, 'hasuraCognito.claimsFormat', /V1_0/],
+    ['Lite with access tokens', { featurePlan: 'lite' }, 'hasuraCognito.featurePlan', /not available on Lite/],
+    ['an unknown MFA mode', { mfa: 'sometimes' }, 'hasuraCognito.mfa', /one of "optional", "required", "off"/],
+    ['a short password', { passwordMinLength: 7 }, 'hasuraCognito.passwordMinLength', /from 8 to 99/],
+    ['a non-integer password length', { passwordMinLength: 12.5 }, 'hasuraCognito.passwordMinLength', /integer/],
+    ['a removal policy typo', { removalPolicy: 'delete' }, 'hasuraCognito.removalPolicy', /"retain", "destroy"/],
+    ['a string boolean', { selfSignUp: 'yes' }, 'hasuraCognito.selfSignUp', /true or false/],
+    ['passwordAuth as a number', { passwordAuth: 1 }, 'hasuraCognito.passwordAuth', /true or false/],
+    ['an http callback URL', { callbackUrls: ['http://app.example.com/cb'], domainPrefix: 'ex-auth' }, 'hasuraCognito.callbackUrls[0]', /https URL/],
+    ['callback URLs without a domain', { callbackUrls: ['https://app.example.com/cb'] }, 'hasuraCognito.domainPrefix', /required with callbackUrls/],
+    ['machine clients without a domain', { machineClients: { svc: { role: 'svc' } } }, 'hasuraCognito.domainPrefix', /required with machineClients/],
+    ['logout URLs without callback URLs', { logoutUrls: ['https://app.example.com/'] }, 'hasuraCognito.logoutUrls', /unless callbackUrls/],
+    ['a duplicate URL', { callbackUrls: ['https://a.example.com/', 'https://a.example.com/'], domainPrefix: 'ex-auth' }, 'hasuraCognito.callbackUrls[1]', /no duplicate/],
+    ['a reserved domain prefix', { domainPrefix: 'my-cognito' }, 'hasuraCognito.domainPrefix', /Cognito refuses/],
+    ['an upper-case domain prefix', { domainPrefix: 'MyAuth' }, 'hasuraCognito.domainPrefix', /domain prefix/],
+    ['an odd log retention', { logRetentionDays: 31 }, 'hasuraCognito.logRetentionDays', /one of 1, 3, 5/],
+    ['a non-SNS topic ARN', { alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' }, 'hasuraCognito.alarmTopicArn', /SNS topic ARN/],
+    ['a bad stack name', { stackName: '1stack' }, 'hasuraCognito.stackName', /stack name/],
+    ['a long access token validity', { accessTokenValidityMinutes: 1441 }, 'hasuraCognito.accessTokenValidityMinutes', /5 to 1440/],
+    ['a refresh validity of zero', { refreshTokenValidityDays: 0 }, 'hasuraCognito.refreshTokenValidityDays', /1 to 3650/],
+    ['an unknown standard attribute', { userWritableAttributes: ['role'] }, 'hasuraCognito.userWritableAttributes[0]', /standard attribute/],
+    ['a too long custom attribute', { userWritableAttributes: ['custom:abcdefghijklmnopqrstu'] }, 'hasuraCognito.userWritableAttributes[0]', /1-20/],
+    ['a custom attribute the stack cannot create', { sessionVariables: { 'x-hasura-org': 'custom:org-id' } }, 'hasuraCognito.sessionVariables["x-hasura-org"]', /1-20 letters/],
+    ['a machine client name with a space', { machineClients: { 'my svc': { role: 'svc' } }, domainPrefix: 'ex-auth' }, 'hasuraCognito.machineClients["my svc"]', /machine client name/],
+    ['a machine client without a role (shared parser)', { machineClients: { svc: {} }, domainPrefix: 'ex-auth' }, 'hasuraCognito.machineClients.svc.role', /a role name/],
+  ];
+
+  test.each(cases)('%s', (_name, input, field, message) => {
+    const error = errorOf(input);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(` at ${field}: expected `);
+    expect(error.message).toMatch(message);
+  });
+
+  test('claims errors come from the shared parser, pool option errors from StackConfigError', () => {
+    expect(errorOf({ defaultRole: 42 })).toBeInstanceOf(ClaimsConfigError);
+    const poolError = errorOf({ mfa: 'on' });
+    expect(poolError).toBeInstanceOf(StackConfigError);
+    expect(poolError.name).toBe('StackConfigError');
+  });
+
+  test('an unknown field lists every accepted field', () => {
+    const message = errorOf({ colour: 'blue' }).message;
+    for (const field of [...POOL_OPTION_FIELDS, 'groupRoles', 'machineClients']) expect(message).toContain(field);
+  });
+});
