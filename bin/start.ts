@@ -1,0 +1,188 @@
+/**
+ * `npm start`: the whole flow on one machine, no AWS account. Starts cognito-local and a local
+ * Lambda host serving the deployment bundle, provisions the pool from cdk.json's `hasuraCognito`
+ * block, signs in two demo users, writes hasura-config/local.env and shows what Hasura would do
+ * with each token. Serves until Ctrl-C; `--once` stops after the summary.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { HasuraCognitoError } from '../lambda/errors';
+import { main as checkToken } from '../hasura-config/check-token';
+import { main as generateHasuraConfig } from '../hasura-config/generate';
+import type { CliIo } from '../hasura-config/cli-io';
+import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
+import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+
+const ROOT = path.join(__dirname, '..');
+const USAGE = 'usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE]';
+
+class StartUsageError extends HasuraCognitoError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartUsageError';
+  }
+}
+
+interface StartOptions {
+  once: boolean;
+  cognitoPort?: number;
+  lambdaPort?: number;
+  cdkJson: string;
+  out: string;
+}
+
+function readOptions(argv: string[]): StartOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        once: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        'lambda-port': { type: 'string' },
+        'cdk-json': { type: 'string', default: path.join(ROOT, 'cdk.json') },
+        out: { type: 'string', default: path.join(ROOT, 'hasura-config', 'local.env') },
+      },
+    }));
+  } catch (error) {
+    throw new StartUsageError(`${(error as Error).message} (${USAGE})`);
+  }
+  const port = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new StartUsageError(`--${name} expects a port from 1 to 65535, found ${JSON.stringify(text)}`);
+    return n;
+  };
+  return { once: values.once!, cognitoPort: port('port', values.port), lambdaPort: port('lambda-port', values['lambda-port']), cdkJson: values['cdk-json']!, out: values.out! };
+}
+
+/** The `hasuraCognito` block of a cdk.json, validated like `cdk synth` validates it. */
+export function readStackConfig(cdkJsonPath: string): StackConfig {
+  let cdkJson: { context?: Record<string, unknown> };
+  try {
+    cdkJson = JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8'));
+  } catch (error) {
+    throw new StartUsageError(`cannot read ${path.relative(process.cwd(), cdkJsonPath) || cdkJsonPath}: ${(error as Error).message}`);
+  }
+  return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
+}
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+/** The generator's and check-token's options for the local pool. */
+function poolArgs(stack: LocalStack): string[] {
+  return [
+    '--region', 'us-east-1',
+    '--user-pool-id', stack.userPoolId,
+    '--client-id', stack.clientId,
+    '--endpoint', stack.endpoint,
+    '--token-use', stack.claims.tokenUse,
+    '--namespace', stack.claims.namespace,
+    '--claims-format', stack.claims.claimsFormat,
+  ];
+}
+
+async function run(options: StartOptions): Promise<number> {
+  // Validate before anything starts, exactly as `cdk synth` would.
+  const config = readStackConfig(options.cdkJson);
+  const { changes } = localClaimsConfig(config.claims);
+
+  let crashed: Error | undefined;
+  let wake: () => void = () => undefined;
+  const stack = await startLocalStack({
+    config,
+    cognitoPort: options.cognitoPort,
+    lambdaPort: options.lambdaPort,
+    onCrash: (error) => {
+      crashed = error;
+      wake();
+    },
+  });
+  try {
+    console.log(`cognito-local      ${stack.endpoint} (user pool ${stack.userPoolId}, app client ${stack.clientId})`);
+    console.log(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
+    console.log(
+      `Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`,
+    );
+
+    // Demo users: one with no group, one in the first mapped group. Values for custom attributes the claims read.
+    const attributes = Object.fromEntries(
+      config.claimAttributes.filter((a) => a.startsWith('custom:')).map((a) => [a, `demo-${a.slice('custom:'.length).replace(/_/g, '-')}`]),
+    );
+    const [group, role] = Object.entries(config.claims.groupRoles)[0] ?? [];
+    const users = [
+      { email: 'reader@example.com', groups: [] as string[], role: undefined as string | undefined },
+      ...(group ? [{ email: 'admin@example.com', groups: [group], role }] : []),
+    ];
+    if (!group) console.log('No groupRoles in cdk.json: only the demo user without a group is created.');
+
+    const generated = capture();
+    if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env', '--out', options.out, '--force'], generated)) !== 0) {
+      throw new StartUsageError(`writing ${options.out} failed: ${generated.err.trim()}`);
+    }
+    console.log(`Hasura config      ${path.relative(process.cwd(), options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
+
+    for (const user of users) {
+      const password = generatePassword(config.passwordMinLength);
+      await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
+      const tokens = await stack.signIn(user.email, password);
+      console.log(`${user.email}  password ${password}${user.groups.length ? `  groups ${user.groups.join(', ')}` : '  no group'}`);
+      // The default role first, then the mapped role chosen with the x-hasura-role header.
+      for (const requested of user.role ? [undefined, user.role] : [undefined]) {
+        const io = capture();
+        const code = await checkToken(['--token', tokens.IdToken!, ...poolArgs(stack), ...(requested ? ['--role', requested] : [])], io);
+        const text = (code === 0 ? io.out : io.out + io.err).trim().replace(/\n/g, '\n    ');
+        console.log(`  Hasura${requested ? ` with x-hasura-role: ${requested}` : ''}:\n    ${text}`);
+      }
+      console.log(`  ID token: ${tokens.IdToken}\n`);
+    }
+
+    console.log(
+      [
+        'Point a Hasura container at it (Linux, host network; the JWKS is served on 127.0.0.1):',
+        `  set -a; . ${path.relative(process.cwd(), options.out)}; set +a`,
+        '  docker run --network host -e HASURA_GRAPHQL_JWT_SECRET -e HASURA_GRAPHQL_ADMIN_SECRET=<choose one> \\',
+        '    -e HASURA_GRAPHQL_DATABASE_URL=<postgres url> hasura/graphql-engine:v2.48.5',
+        'With Docker Desktop, drop --network host and change 127.0.0.1 to host.docker.internal in jwk_url only: issuer must stay as the tokens carry it.',
+        'Send the ID token: Authorization: Bearer <ID token>.',
+      ].join('\n'),
+    );
+
+    if (!options.once) {
+      console.log('\nServing until Ctrl-C.');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+    if (crashed) throw crashed;
+    return 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (require.main === module) {
+  let options: StartOptions;
+  try {
+    options = readOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  run(options).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`npm start: ${message}`);
+      process.exit(error instanceof StartUsageError || (error instanceof HasuraCognitoError && error.name.endsWith('ConfigError')) ? 2 : 1);
+    },
+  );
+}

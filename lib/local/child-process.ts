@@ -1,0 +1,103 @@
+/**
+ * Children of the local flow: spawned directly with node (never through npx, whose process tree
+ * outlives a kill), waited for until ready, and watched so that a crash stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { HasuraCognitoError } from '../../lambda/errors';
+
+export class ChildProcessError extends HasuraCognitoError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChildProcessError';
+  }
+}
+
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  /** Last lines of its stderr, for the message when it fails. */
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  name: string;
+  args: string[];
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the child is ready; the start fails if the child exits first or the time is up. */
+  ready(child: ChildProcess): Promise<void>;
+  readyTimeoutMs: number;
+}
+
+export async function startChild(options: ChildOptions): Promise<Child> {
+  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const tail = () => stderr.trim().split('\n').slice(-5).join('\n');
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new ChildProcessError(`${options.name} exited before it was ready (${signal ?? `code ${code}`})${tail() ? `: ${tail()}` : ''}`)),
+    );
+    child.once('error', (error) => reject(new ChildProcessError(`${options.name} could not start: ${error.message}`)));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChildProcessError(`${options.name} was not ready within ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
+  });
+  const handle: Child = {
+    name: options.name,
+    process: child,
+    stderrTail: tail,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+  try {
+    await Promise.race([options.ready(child), exited, timeout]);
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  exited.catch(() => undefined); // a later exit is reported through the crash watcher instead
+  child.stdout!.resume(); // drain its log so a full pipe never blocks it
+  return handle;
+}
+
+/** Resolves once a line matching `pattern` appears on the child's stdout. */
+export function stdoutLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = pattern.exec(buffer);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(match);
+      }
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+/** Polls `url` until it answers 200, for as long as the child runs. */
+export async function httpReady(url: string, child: ChildProcess): Promise<void> {
+  while (child.exitCode === null && child.signalCode === null) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

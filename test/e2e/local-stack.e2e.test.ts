@@ -1,0 +1,171 @@
+/**
+ * End to end through a real token pipeline on this machine: cognito-local issues RS256 tokens,
+ * calling the deployment bundle of the trigger through the Lambda Invoke API; aws-jwt-verify checks
+ * the signatures; check-token says what Hasura would do with each token.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { main as checkToken } from '../../hasura-config/check-token';
+import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
+import { choosePort } from '../../lib/local/ports';
+import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../lib/local/local-stack';
+import { parseStackConfig } from '../../lib/stack-config';
+
+jest.setTimeout(60_000);
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const NS = 'https://hasura.io/jwt/claims';
+const config = parseStackConfig({ groupRoles: { admins: 'admin' }, sessionVariables: { 'x-hasura-org-id': 'custom:org_id' } });
+const reader = { email: 'reader@example.com', password: generatePassword(12) };
+const admin = { email: 'admin@example.com', password: generatePassword(12) };
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ config, cognitoPort: await choosePort(LOCAL_HOST, undefined, 0), lambdaPort: await choosePort(LOCAL_HOST, undefined, 0) });
+  await stack.createUser({ ...reader, attributes: { 'custom:org_id': 'org-reader' } });
+  await stack.createUser({ ...admin, groups: ['admins'], attributes: { 'custom:org_id': 'org-admin' } });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function poolArgs(clientId = stack.clientId): string[] {
+  return ['--region', 'us-east-1', '--user-pool-id', stack.userPoolId, '--client-id', clientId, '--endpoint', stack.endpoint, '--token-use', 'id'];
+}
+
+async function hasura(token: string, role?: string): Promise<{ code: number; out: string }> {
+  const io = { out: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.out += t) };
+  const code = await checkToken(['--token', token, ...poolArgs(), ...(role ? ['--role', role] : [])], io);
+  return { code, out: io.out };
+}
+
+function verifier(clientId = stack.clientId) {
+  const issuer = `${stack.endpoint}/${stack.userPoolId}`;
+  return JwtRsaVerifier.create(
+    { issuer, jwksUri: `${issuer}/.well-known/jwks.json`, audience: clientId },
+    { jwksCache: new SimpleJwksCache({ fetcher: httpAndHttpsFetcher }) },
+  );
+}
+
+it('signs the plain user in with only the default role, in a verifiable ID token', async () => {
+  const tokens = await stack.signIn(reader.email, reader.password);
+  const payload = await verifier().verify(tokens.IdToken!);
+  expect(JSON.parse(payload[NS] as string)).toEqual({
+    'x-hasura-allowed-roles': ['user'],
+    'x-hasura-default-role': 'user',
+    'x-hasura-user-id': payload.sub,
+    'x-hasura-org-id': 'org-reader',
+  });
+  const asDefault = await hasura(tokens.IdToken!);
+  expect(asDefault.code).toBe(0);
+  expect(asDefault.out).toMatch(/role: user\b/);
+  const asAdmin = await hasura(tokens.IdToken!, 'admin');
+  expect(asAdmin.code).toBe(1);
+  expect(asAdmin.out).toContain('access-denied');
+  expect(asAdmin.out).toContain('Your requested role is not in allowed roles');
+});
+
+it('gives the grouped user the mapped role too, from the groups the emulator holds', async () => {
+  const tokens = await stack.signIn(admin.email, admin.password);
+  const payload = await verifier().verify(tokens.IdToken!);
+  expect(JSON.parse(payload[NS] as string)['x-hasura-allowed-roles']).toEqual(['user', 'admin']);
+  const asDefault = await hasura(tokens.IdToken!);
+  expect(asDefault.code).toBe(0);
+  expect(asDefault.out).toMatch(/role: user\b/);
+  const asAdmin = await hasura(tokens.IdToken!, 'admin');
+  expect(asAdmin.code).toBe(0);
+  expect(asAdmin.out).toMatch(/role: admin\b/);
+  expect(asAdmin.out).toContain('org-admin');
+});
+
+it('rejects, by the audience check, a token issued to another app client of the pool', async () => {
+  const otherClient = await stack.createClient('some-other-app');
+  const tokens = await stack.signIn(reader.email, reader.password, otherClient);
+  await expect(verifier(otherClient).verify(tokens.IdToken!)).resolves.toBeDefined();
+  const result = await hasura(tokens.IdToken!);
+  expect(result.code).toBe(1);
+  expect(result.out).toContain('JWTNotInAudience');
+});
+
+it('gives the same claims after a refresh (REFRESH_TOKEN_AUTH)', async () => {
+  const first = await stack.signIn(admin.email, admin.password);
+  const refreshed = await stack.refresh(first.RefreshToken!);
+  const before = await verifier().verify(first.IdToken!);
+  const after = await verifier().verify(refreshed.IdToken!);
+  expect(after.jti).not.toBe(before.jti);
+  expect(after[NS]).toBe(before[NS]);
+});
+
+describe('npm start', () => {
+  const tsx = require.resolve('tsx/cli');
+  const start = path.join(__dirname, '..', '..', 'bin', 'start.ts');
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-start-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function runStart(args: string[]) {
+    return spawnSync(process.execPath, [tsx, start, ...args], {
+      encoding: 'utf8',
+      timeout: 45_000,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+  }
+
+  it('--once runs the whole flow, writes the Hasura config and exits 0', async () => {
+    const out = path.join(dir, 'local.env');
+    const result = runStart(['--once', '--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('reader@example.com');
+    expect(result.stdout).toMatch(/x-hasura-role: admin:\n\s+Hasura accepts this token\.\n\s+role: admin/);
+    const env = fs.readFileSync(out, 'utf8');
+    expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
+  });
+
+  it('stops before starting anything when the config is invalid, naming the field', () => {
+    const cdkJson = path.join(dir, 'cdk.json');
+    fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: { groupRoles: { admins: '' } } } }));
+    const result = runStart(['--once', '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('npm start: Invalid claims config at hasuraCognito.groupRoles.admins: expected a role name of 1-128 characters without surrounding spaces, found "".');
+    expect(result.stdout).not.toContain('cognito-local');
+    expect(fs.existsSync(path.join(dir, 'local.env'))).toBe(false);
+  });
+
+  it('reports a port that cannot be bound instead of retrying', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, LOCAL_HOST, resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = runStart(['--once', '--port', String(taken), '--out', path.join(dir, 'local.env')]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`npm start: Port ${taken} on 127.0.0.1 cannot be used: EADDRINUSE.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('rejects a bad argument with one line and exit code 2', () => {
+    const result = runStart(['--port', 'eighty']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(['npm start: --port expects a port from 1 to 65535, found "eighty"']);
+  });
+});
+
+it('leaves no process, port or temporary directory behind', async () => {
+  const extra = await startLocalStack({ config, cognitoPort: await choosePort(LOCAL_HOST, undefined, 0), lambdaPort: await choosePort(LOCAL_HOST, undefined, 0) });
+  const ports = [Number(new URL(extra.endpoint).port), extra.lambdaPort];
+  await extra.stop();
+  for (const pid of extra.pids) expect(() => process.kill(pid, 0)).toThrow();
+  for (const port of ports) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
+  expect(fs.existsSync(extra.workDir)).toBe(false);
+});
