@@ -78,6 +78,8 @@ function capture(): CliIo & { out: string; err: string } {
 /** The generator's and check-token's options for the local pool. */
 function poolArgs(stack: LocalStack): string[] {
   return [
+    // The generator wants a well-formed region; with --endpoint, issuer and jwk_url come from the
+    // endpoint and the region is not used (the emulator's own region is "local").
     '--region', 'us-east-1',
     '--user-pool-id', stack.userPoolId,
     '--client-id', stack.clientId,
