@@ -10,9 +10,9 @@ import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-gener
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
-export const OUTPUTS_FIXTURE = join(FIXTURES, 'cdk-outputs.json');
+export const OUTPUTS_FIXTURE = join(FIXTURES, 'outputs-one-stack.json');
 /** Relative to the repo root, as a user would type it (and as messages show it). */
-export const OUTPUTS_FIXTURE_ARG = 'test/fixtures/cdk-outputs.json';
+export const OUTPUTS_FIXTURE_ARG = 'test/fixtures/outputs-one-stack.json';
 
 export const REGION = 'us-east-1';
 export const POOL_ID = 'us-east-1_EXAMPLE';
