@@ -84,21 +84,27 @@ export const HASURA_RESERVED_SESSION_VARIABLES: ReadonlySet<string> = new Set(
   ['allowed-roles', 'default-role', 'user-id', 'client-id', 'role', 'admin-secret', 'access-key'].map((n) => `x-hasura-${n}`),
 );
 
-/** Reads one value or throws `ClaimsConfigError` naming `at`. */
-type Read<T> = (value: unknown, at: string) => T;
+/**
+ * Reads the value at `key` of the object at path `parent` (no key: the value is that object), or
+ * throws `ClaimsConfigError` naming the path. Paths are built only to report an error or to descend
+ * into a nested object, so a valid config costs no string building.
+ */
+type Read<T> = (value: unknown, parent: string, key?: string) => T;
 /** A struct field: its reader and its default; a field without a default is required. */
 type Field<T> = readonly [read: Read<T>, fallback?: T];
 
-const fail = (at: string, expected: string, value: unknown): never => {
+const pathOf = (parent: string, key?: string) => (key === undefined ? parent : fieldPath(parent, key));
+
+const fail = (parent: string, key: string | undefined, expected: string, value: unknown): never => {
   const found = value === undefined ? 'nothing' : JSON.stringify(value);
-  throw new ClaimsConfigError(at, expected, found.length > 64 ? `${found.slice(0, 61)}...` : found);
+  throw new ClaimsConfigError(pathOf(parent, key), expected, found.length > 64 ? `${found.slice(0, 61)}...` : found);
 };
 
-const text = (test: (s: string) => boolean, expected: string): Read<string> => (value, at) =>
-  typeof value === 'string' && test(value) ? value : fail(at, expected, value);
+const text = (test: (s: string) => boolean, expected: string): Read<string> => (value, parent, key) =>
+  typeof value === 'string' && test(value) ? value : fail(parent, key, expected, value);
 
-// eslint-disable-next-line no-control-regex
-const plain = (s: string, max: number) => s.length > 0 && s.length <= max && s.trim() === s && !/[\u0000-\u001f\u007f]/.test(s);
+// Hasura accepts any non-empty text as a role; surrounding spaces are never what was meant.
+const plain = (s: string, max: number) => s.length > 0 && s.length <= max && s.trim() === s;
 // Cognito's pattern for group and attribute names, [\p{L}\p{M}\p{S}\p{N}\p{P}]+, in effect: no
 // spaces or control characters. Spelled without Unicode property escapes, which cost V8 over a
 // millisecond to compile on every cold start.
@@ -108,7 +114,6 @@ const cognitoName = (s: string, max: number) => s.length <= max && /^[^\s\u0000-
 const oneOf = <T extends string>(allowed: readonly T[]) =>
   text((s) => (allowed as readonly string[]).includes(s), allowed.map((a) => `"${a}"`).join(' or ')) as Read<T>;
 
-// Hasura accepts any non-empty text as a role; surrounding spaces are never what was meant.
 const readRole = text((s) => plain(s, 128), 'a role name of 1-128 characters without surrounding spaces');
 const readAttribute = text((s) => cognitoName(s, 32), 'a user attribute name such as "sub" or "custom:org_id"');
 // Hasura lower-cases session variable names; the canonical form avoids two names differing in case.
@@ -117,33 +122,27 @@ const readSessionVariable = text(
   'a lower-case "x-hasura-*" name that this project does not set itself',
 );
 
-function readObject(value: unknown, at: string): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : fail(at, 'an object', value);
-}
+const readObject = (value: unknown, parent: string, key?: string): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(parent, key, 'an object', value);
 
-const record = <T>(readKey: Read<string>, readValue: Read<T>): Read<Record<string, T>> => (value, at) =>
+const record = <T>(readKey: Read<string>, readValue: Read<T>): Read<Record<string, T>> => (value, parent, key) => {
+  const object = readObject(value, parent, key);
+  const at = pathOf(parent, key);
   // Object.fromEntries defines own properties, so a key such as "__proto__" stays data.
-  Object.fromEntries(
-    Object.entries(readObject(value, at)).map(([key, entry]) => {
-      const path = fieldPath(at, key);
-      return [readKey(key, path), readValue(entry, path)];
-    }),
-  );
+  return Object.fromEntries(Object.entries(object).map(([k, entry]) => [readKey(k, at, k), readValue(entry, at, k)]));
+};
 
-const struct = <T>(fields: { [K in keyof T]: Field<T[K]> }): Read<T> => (value, at) => {
-  const object = readObject(value, at);
-  for (const key of Object.keys(object)) {
-    if (!Object.hasOwn(fields, key)) {
-      throw new ClaimsConfigError(fieldPath(at, key), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
-    }
+const struct = <T>(fields: { [K in keyof T]: Field<T[K]> }): Read<T> => (value, parent, key) => {
+  const object = readObject(value, parent, key);
+  const at = pathOf(parent, key);
+  for (const k of Object.keys(object)) {
+    if (!Object.hasOwn(fields, k)) throw new ClaimsConfigError(fieldPath(at, k), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
   }
   const result = {} as T;
-  for (const key in fields) {
-    const [read, fallback] = fields[key];
-    const entry = object[key];
-    result[key] = entry === undefined && fallback !== undefined ? fallback : read(entry, fieldPath(at, key));
+  for (const k in fields) {
+    const [read, fallback] = fields[k];
+    const entry = object[k];
+    result[k] = entry === undefined && fallback !== undefined ? fallback : read(entry, at, k);
   }
   return result;
 };

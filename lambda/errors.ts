@@ -38,57 +38,49 @@ export class ClaimsConfigError extends HasuraCognitoError implements FailedCheck
   }
 }
 
+/** Why a sign-in was refused; also the error's name without the `Error` suffix. */
+export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
+
+const CONTACT = ' Please contact your administrator.';
+
 /**
  * A sign-in must not get a token. Cognito shows the message to the end user
  * ("PreTokenGeneration failed with error <message>."), so the message is fixed text per class:
- * no attribute values, no config, no stack. The details for operators are in `expected`/`found`
- * and in `code`, which the Lambda runtime logs with the error (own enumerable properties).
+ * no attribute values, no config, no stack. The details for operators are in `code`, `expected`
+ * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
 export abstract class SignInRejectedError extends HasuraCognitoError implements FailedCheck {
-  abstract readonly code: string;
-  readonly expected: string;
-  readonly found: string;
-
-  protected constructor(message: string, check: FailedCheck) {
-    super(message);
-    this.name = 'SignInRejectedError';
-    this.expected = check.expected;
-    this.found = check.found;
+  protected constructor(
+    readonly code: SignInRejection,
+    message: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(message + CONTACT);
+    this.name = `${code}Error`;
   }
 }
 
 /** The user has no value for the attribute that becomes `x-hasura-user-id`. */
 export class MissingUserIdError extends SignInRejectedError {
-  readonly code = 'MissingUserId';
   constructor(attribute: string) {
-    super('Your account has no user id. Please contact your administrator.', {
-      expected: `user attribute ${attribute}`,
-      found: 'none',
-    });
-    this.name = 'MissingUserIdError';
+    super('MissingUserId', 'Your account has no user id.', `user attribute ${attribute}`, 'none');
   }
 }
 
 /** The Hasura claim would exceed the documented size cap (see MAX_HASURA_CLAIM_BYTES). */
 export class ClaimsTooLargeError extends SignInRejectedError {
-  readonly code = 'ClaimsTooLarge';
   constructor(maxBytes: number, foundBytes: number) {
-    super('Your account has too many roles or attributes. Please contact your administrator.', {
-      expected: `at most ${maxBytes} bytes`,
-      found: `${foundBytes} bytes`,
-    });
-    this.name = 'ClaimsTooLargeError';
+    super('ClaimsTooLarge', 'Your account has too many roles or attributes.', `at most ${maxBytes} bytes`, `${foundBytes} bytes`);
   }
 }
 
 /**
  * The event cannot be answered correctly: an unknown event version, a malformed event, or a
- * V1 event while the config asks for `claimsFormat: json` (V1 claims can only be strings).
+ * V1 event while the config asks for `claimsFormat: json` (V1 claims are strings only).
  */
 export class UnsupportedEventError extends SignInRejectedError {
-  readonly code = 'UnsupportedEvent';
   constructor(check: FailedCheck) {
-    super('Sign-in is misconfigured. Please contact your administrator.', check);
-    this.name = 'UnsupportedEventError';
+    super('UnsupportedEvent', 'Sign-in is misconfigured.', check.expected, check.found);
   }
 }
