@@ -160,14 +160,18 @@ async function run(options: StartOptions): Promise<number> {
       console.log('\nServing until Ctrl-C.');
       await new Promise<void>((resolve) => {
         wake = resolve;
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        // `on`, not `once`: one Ctrl-C can arrive twice (from the terminal, and relayed by tsx), and
+        // a second signal must not kill the process before the shutdown below, which is bounded
+        // (children get SIGKILL after 3 s), has finished.
+        process.on('SIGINT', resolve);
+        process.on('SIGTERM', resolve);
       });
     }
     if (crashed) throw crashed;
     return 0;
   } finally {
     await stack.stop();
+    if (!options.once && !crashed) console.log('Stopped: every process this run started has exited.');
   }
 }
 
