@@ -1,0 +1,159 @@
+/**
+ * The README cannot rot: every shell block in it carries a marker saying how it is proven.
+ *   sh tested  run here, line by line, in a copy of the repository; each must exit 0
+ *              (`npm start`, which serves until Ctrl-C, gets a Ctrl-C once it says it is serving)
+ *   sh ci      run by .ci/run (checked against the script's text)
+ *   sh aws     needs an AWS account (the live suite deploys for real); here the CLI and flags are
+ *              checked against the commands' own help
+ *   sh docker  needs a Docker engine, which CI does not have; the compose file it starts is
+ *              golden-tested
+ * A block without a marker fails the test, so a new command cannot slip in unproven.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LOCAL_HOST } from '../../lib/local/local-stack';
+import { choosePort } from '../../lib/local/ports';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+const MARKERS = ['tested', 'ci', 'aws', 'docker'] as const;
+type Marker = (typeof MARKERS)[number];
+
+interface ShellBlock {
+  marker: Marker | undefined;
+  line: number;
+  commands: string[];
+}
+
+function shellBlocks(markdown: string): ShellBlock[] {
+  const blocks: ShellBlock[] = [];
+  const fence = /^```(sh|bash|shell)\b([^\n]*)\n([\s\S]*?)^```$/gm;
+  for (let match; (match = fence.exec(markdown)); ) {
+    const words = match[2].trim().split(/\s+/).filter(Boolean);
+    blocks.push({
+      marker: MARKERS.find((m) => words.includes(m)),
+      line: markdown.slice(0, match.index).split('\n').length,
+      commands: match[3].split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')),
+    });
+  }
+  return blocks;
+}
+
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const blocks = shellBlocks(readme);
+
+// Never reach an AWS account from `npm test`, whatever credentials the developer has.
+const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+Object.assign(env, {
+  AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'hasura-cognito-no-credentials'),
+  AWS_CONFIG_FILE: path.join(os.tmpdir(), 'hasura-cognito-no-config'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CI: 'true',
+});
+
+it('marks every shell block with how it is proven', () => {
+  expect(blocks.length).toBeGreaterThan(5);
+  const unmarked = blocks.filter((b) => b.marker === undefined).map((b) => `README.md:${b.line}`);
+  expect(unmarked).toEqual([]);
+});
+
+it('gives the set-up, run and test commands the guide promises', () => {
+  const all = blocks.flatMap((b) => b.commands);
+  expect(all).toEqual(expect.arrayContaining(['npm install', 'npm start', 'npm test']));
+});
+
+it('runs every block marked ci in .ci/run', () => {
+  const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim());
+  for (const command of blocks.filter((b) => b.marker === 'ci').flatMap((b) => b.commands)) {
+    // `npm test` may carry reporter options in CI: `npm test -- --ci …`.
+    expect(ci.some((line) => line === command || line.startsWith(`${command} `))).toBe(true);
+  }
+});
+
+it('uses only subcommands and flags that exist in the blocks marked aws', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  for (const command of blocks.filter((b) => b.marker === 'aws').flatMap((b) => b.commands)) {
+    const words = command.split(/\s+/);
+    const flags = words.filter((w) => w.startsWith('--') && w !== '--');
+    let help: string;
+    if (words[0] === 'npx' && words[1] === 'cdk') {
+      help = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), [words[2], '--help'], { cwd: ROOT, env, encoding: 'utf8' }).stdout;
+      expect(help).toContain(`cdk ${words[2]}`);
+    } else if (words[0] === 'npm' && words[1] === 'run') {
+      expect(Object.keys(pkg.scripts)).toContain(words[2]);
+      const run = spawnSync('npm', ['run', '-s', words[2], '--', '--help'], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      help = run.stdout;
+    } else {
+      throw new Error(`README command not checkable: ${command}`);
+    }
+    for (const flag of flags) expect(help).toContain(flag);
+  }
+});
+
+describe('blocks marked tested, run in a copy of the repository', () => {
+  let copy: string;
+
+  beforeAll(() => {
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-readme-'));
+    const skip = new Set(['node_modules', '.git', 'cdk.out']);
+    fs.cpSync(ROOT, copy, { recursive: true, filter: (source) => !skip.has(path.basename(source)) || path.dirname(source) !== ROOT });
+    fs.rmSync(path.join(copy, 'hasura-config', 'local.env'), { force: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    // What `cdk deploy --outputs-file cdk-outputs.json` would have written (placeholder ids).
+    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'outputs-one-stack.json'), path.join(copy, 'cdk-outputs.json'));
+  });
+  afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+  const tested = blocks.filter((b) => b.marker === 'tested');
+  const commands = tested.flatMap((b) => b.commands.map((command) => ({ command, line: b.line })));
+
+  it.each(commands)('README.md:$line  $command', async ({ command }) => {
+    if (command === 'npm start') {
+      await runUntilServingThenInterrupt(copy);
+      expect(fs.existsSync(path.join(copy, 'hasura-config', 'local.env'))).toBe(true);
+      return;
+    }
+    const result = spawnSync('bash', ['-c', command], { cwd: copy, env, encoding: 'utf8', timeout: 120_000 });
+    if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
+    for (const written of command.matchAll(/--out (\S+)/g)) expect(fs.statSync(path.join(copy, written[1])).size).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * `npm start` as a person runs it: wait until it serves, then Ctrl-C (SIGINT to its process group).
+ * npm itself dies of that signal, as in a terminal; what counts is that the flow stops cleanly:
+ * it says so once its children have exited, and their ports are free again.
+ */
+async function runUntilServingThenInterrupt(cwd: string): Promise<void> {
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('npm', ['start'], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(new Error(`npm start did not serve within 60 s:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Serving until Ctrl-C.')) process.kill(-child.pid!, 'SIGINT');
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    // 'close': every process writing to the pipes has gone, not only npm.
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
+  expect(output).toContain('Stopped: every process this run started has exited.');
+  expect(output).not.toMatch(/^npm start: /m);
+  const ports = [...output.matchAll(/^(?:cognito-local|Lambda host) +http:\/\/127\.0\.0\.1:(\d+)/gm)].map((m) => Number(m[1]));
+  expect(ports).toHaveLength(2);
+  for (const port of ports) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
+}
