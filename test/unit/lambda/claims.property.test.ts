@@ -13,6 +13,7 @@ import {
 } from '../../../lambda/claims-config';
 import { ClaimsConfigError, ClaimsTooLargeError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
 import { CLIENT_CREDENTIALS_SOURCE, USER_TRIGGER_SOURCES, type PreTokenGenerationEvent } from '../../../lambda/events';
+import { serializeHasuraClaims, type HasuraClaims } from '../../../lambda/hasura-claims';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 
 const RUNS = 10_000;
@@ -196,6 +197,17 @@ it('rejects a config with any invalid field as a whole, naming that field, in th
         // Never half-applied: nothing comes back.
         expect(parsed).toBeUndefined();
       }
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+it('serializes claims exactly as JSON.stringify does, whatever the strings hold', () => {
+  const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string());
+  fc.assert(
+    fc.property(fc.array(anyString, { minLength: 1, maxLength: 4 }), anyString, fc.dictionary(anyString, anyString, { maxKeys: 4 }), (roles, role, extra) => {
+      const claims: HasuraClaims = { 'x-hasura-allowed-roles': roles, 'x-hasura-default-role': role, ...extra };
+      expect(serializeHasuraClaims(claims)).toBe(JSON.stringify(claims));
     }),
     { numRuns: RUNS },
   );
