@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  // A generous limit for hung tests only: on 2 loaded cores a first CDK synth (loading aws-cdk-lib,
+  // running esbuild) can take over jest's default 5 s. No test asserts on wall-clock time.
+  testTimeout: 60_000,
   // Removes the cdk.out* directories that CDK tests synthesize into the OS temp dir.
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };
