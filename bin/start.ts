@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HasuraCognitoError } from '../lambda/errors';
+import { ClaimsConfigError, HasuraCognitoError } from '../lambda/errors';
 import { main as checkToken } from '../hasura-config/check-token';
 import { main as generateHasuraConfig } from '../hasura-config/generate';
 import type { CliIo } from '../hasura-config/cli-io';
 import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
-import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
 const USAGE = 'usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE]';
@@ -188,7 +188,7 @@ if (require.main === module) {
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`npm start: ${message}`);
-      process.exit(error instanceof StartUsageError || (error instanceof HasuraCognitoError && error.name.endsWith('ConfigError')) ? 2 : 1);
+      process.exit(error instanceof StartUsageError || error instanceof ClaimsConfigError || error instanceof StackConfigError ? 2 : 1);
     },
   );
 }

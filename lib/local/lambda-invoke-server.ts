@@ -25,8 +25,9 @@ export function functionNameOf(pathSegment: string): string {
 export function startLambdaInvokeServer(functions: Readonly<Record<string, LambdaHandler>>, port: number, host: string): Promise<InvokeServer> {
   const server = http.createServer(async (request, response) => {
     const match = request.method === 'POST' ? INVOKE_PATH.exec(request.url ?? '') : null;
-    const handler = match ? functions[functionNameOf(match[1])] : undefined;
-    if (!match || !handler || !Object.hasOwn(functions, functionNameOf(match[1]))) {
+    const name = match ? functionNameOf(match[1]) : undefined;
+    const handler = name !== undefined && Object.hasOwn(functions, name) ? functions[name] : undefined;
+    if (handler === undefined) {
       reply(response, 404, { Type: 'User', message: `Function not found: ${request.url}` });
       return;
     }
