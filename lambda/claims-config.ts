@@ -23,9 +23,6 @@ export const MAX_HASURA_CLAIM_BYTES = 4096;
 export type ClaimsFormat = 'stringified_json' | 'json';
 export type TokenUse = 'access' | 'id';
 
-export const CLAIMS_FORMATS: readonly ClaimsFormat[] = ['stringified_json', 'json'];
-export const TOKEN_USES: readonly TokenUse[] = ['access', 'id'];
-
 /** A client-credentials (M2M) app client and the Hasura identity its tokens carry. */
 export interface MachineClientConfig {
   /** The client's only Hasura role (also its default role). */
@@ -68,108 +65,137 @@ export type ClaimsConfigInput = {
  * reference"), plus the group claims it only changes through group overrides. `aud` may be added
  * to an access token with the app client id as its value; only the handler does that.
  */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(
-  ('acr amr aud at_hash auth_time azp client_id cognito:groups cognito:preferred_role cognito:roles ' +
-    'cognito:username device_key event_id exp iat identities iss jti nbf nonce origin_jti scope sub ' +
-    'token_use username version').split(' '),
-);
-/** A new claim with one of these prefixes would clobber Cognito's or a user attribute's claim. */
-export const RESERVED_CLAIM_PREFIX = /^(cognito|custom|dev):/;
+export const RESERVED_CLAIMS: readonly string[] = (
+  'acr amr aud at_hash auth_time azp client_id cognito:groups cognito:preferred_role cognito:roles ' +
+  'cognito:username device_key event_id exp iat identities iss jti nbf nonce origin_jti scope sub ' +
+  'token_use username version'
+).split(' ');
 
 /**
  * Session variables this project sets itself, or that Hasura overwrites (`x-hasura-role`) or
  * strips (the secrets). A configured session variable must not use these names.
  */
-export const HASURA_RESERVED_SESSION_VARIABLES: ReadonlySet<string> = new Set(
-  ['allowed-roles', 'default-role', 'user-id', 'client-id', 'role', 'admin-secret', 'access-key'].map((n) => `x-hasura-${n}`),
-);
+export const HASURA_RESERVED_SESSION_VARIABLES: readonly string[] = (
+  'x-hasura-allowed-roles x-hasura-default-role x-hasura-user-id x-hasura-client-id x-hasura-role ' +
+  'x-hasura-admin-secret x-hasura-access-key'
+).split(' ');
 
-/**
- * Reads the value at `key` of the object at path `parent` (no key: the value is that object), or
- * throws `ClaimsConfigError` naming the path. Paths are built only to report an error or to descend
- * into a nested object, so a valid config costs no string building.
+/*
+ * The parser is a schema, written as plain data, and one small function that walks it. The Lambda
+ * runs it on every cold start, where each function V8 has to compile counts (about 10 µs each on
+ * a small machine): data costs nothing until it is read, and only the patterns a config needs are
+ * ever compiled.
  */
-type Read<T> = (value: unknown, parent: string, key?: string) => T;
-/** A struct field: its reader and its default; a field without a default is required. */
-type Field<T> = readonly [read: Read<T>, fallback?: T];
 
-const pathOf = (parent: string, key?: string) => (key === undefined ? parent : fieldPath(parent, key));
-
-const fail = (parent: string, key: string | undefined, expected: string, value: unknown): never => {
-  const found = value === undefined ? 'nothing' : JSON.stringify(value);
-  throw new ClaimsConfigError(pathOf(parent, key), expected, found.length > 64 ? `${found.slice(0, 61)}...` : found);
-};
-
-const text = (test: (s: string) => boolean, expected: string): Read<string> => (value, parent, key) =>
-  typeof value === 'string' && test(value) ? value : fail(parent, key, expected, value);
+/** A string: the pattern it must match, names it must not be, and how an error message says so. */
+type TextRule = readonly [pattern: RegExp, expected: string, reserved?: readonly string[]];
+/** A map: every key must pass `keys`, every value `values`. */
+interface MapSchema {
+  readonly keys: TextRule;
+  readonly values: Schema;
+}
+/** An object with exactly these fields, each with its schema and its default (none: required). */
+interface StructSchema {
+  readonly fields: { readonly [name: string]: readonly [schema: Schema, fallback?: unknown] };
+}
+type Schema = TextRule | MapSchema | StructSchema;
 
 // Hasura accepts any non-empty text as a role; surrounding spaces are never what was meant.
-const plain = (s: string, max: number) => s.length > 0 && s.length <= max && s.trim() === s;
-// Cognito's pattern for group and attribute names, [\p{L}\p{M}\p{S}\p{N}\p{P}]+, in effect: no
+const ROLE: TextRule = [/^\S(?:[^]{0,126}\S)?$/, 'a role name of 1-128 characters without surrounding spaces'];
+// Cognito's pattern for group and attribute names is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: in effect no
 // spaces or control characters. Spelled without Unicode property escapes, which cost V8 over a
-// millisecond to compile on every cold start.
+// millisecond to compile.
 // eslint-disable-next-line no-control-regex
-const cognitoName = (s: string, max: number) => s.length <= max && /^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(s);
-
-const oneOf = <T extends string>(allowed: readonly T[]) =>
-  text((s) => (allowed as readonly string[]).includes(s), allowed.map((a) => `"${a}"`).join(' or ')) as Read<T>;
-
-const readRole = text((s) => plain(s, 128), 'a role name of 1-128 characters without surrounding spaces');
-const readAttribute = text((s) => cognitoName(s, 32), 'a user attribute name such as "sub" or "custom:org_id"');
+const GROUP: TextRule = [/^[^\s\0-\x1f\x7f-\x9f]{1,128}$/, 'a Cognito group name of 1-128 characters without spaces'];
+// eslint-disable-next-line no-control-regex
+const ATTRIBUTE: TextRule = [/^[^\s\0-\x1f\x7f-\x9f]{1,32}$/, 'a user attribute name such as "sub" or "custom:org_id"'];
 // Hasura lower-cases session variable names; the canonical form avoids two names differing in case.
-const readSessionVariable = text(
-  (s) => /^x-hasura-[a-z0-9][a-z0-9_-]*$/.test(s) && !HASURA_RESERVED_SESSION_VARIABLES.has(s),
+const SESSION_VARIABLE: TextRule = [
+  /^x-hasura-[a-z0-9][a-z0-9_-]*$/,
   'a lower-case "x-hasura-*" name that this project does not set itself',
-);
+  HASURA_RESERVED_SESSION_VARIABLES,
+];
 
-const readObject = (value: unknown, parent: string, key?: string): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(parent, key, 'an object', value);
+/** The default of every map: one object shared by every config, so frozen. */
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
 
-const record = <T>(readKey: Read<string>, readValue: Read<T>): Read<Record<string, T>> => (value, parent, key) => {
-  const object = readObject(value, parent, key);
-  const at = pathOf(parent, key);
-  // Object.fromEntries defines own properties, so a key such as "__proto__" stays data.
-  return Object.fromEntries(Object.entries(object).map(([k, entry]) => [readKey(k, at, k), readValue(entry, at, k)]));
-};
-
-const struct = <T>(fields: { [K in keyof T]: Field<T[K]> }): Read<T> => (value, parent, key) => {
-  const object = readObject(value, parent, key);
-  const at = pathOf(parent, key);
-  for (const k of Object.keys(object)) {
-    if (!Object.hasOwn(fields, k)) throw new ClaimsConfigError(fieldPath(at, k), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
-  }
-  const result = {} as T;
-  for (const k in fields) {
-    const [read, fallback] = fields[k];
-    const entry = object[k];
-    result[k] = entry === undefined && fallback !== undefined ? fallback : read(entry, at, k);
-  }
-  return result;
-};
-
-const readMachineClient = struct<MachineClientConfig>({
-  role: [readRole],
-  sessionVariables: [record(readSessionVariable, text((s) => s.length <= 2048, 'a string of at most 2048 characters')), {}],
-});
-
-const readClaimsConfig = struct<ClaimsConfig>({
-  namespace: [
-    text((s) => plain(s, 256) && !RESERVED_CLAIMS.has(s) && !RESERVED_CLAIM_PREFIX.test(s), 'a claim name of 1-256 characters that Cognito does not reserve'),
-    DEFAULT_CLAIMS_NAMESPACE,
-  ],
-  claimsFormat: [oneOf(CLAIMS_FORMATS), 'stringified_json'],
-  tokenUse: [oneOf(TOKEN_USES), 'access'],
-  defaultRole: [readRole, 'user'],
-  groupRoles: [record(text((s) => cognitoName(s, 128), 'a Cognito group name of 1-128 characters without spaces'), readRole), {}],
-  userIdAttribute: [readAttribute, 'sub'],
-  sessionVariables: [record(readSessionVariable, readAttribute), {}],
-  machineClients: [record(text((s) => s.length <= 128 && /^[\w+]+$/.test(s), 'an app client id'), readMachineClient), {}],
-});
+const CLAIMS_CONFIG_SCHEMA = {
+  fields: {
+    namespace: [
+      // A claim with one of these prefixes would clobber Cognito's or a user attribute's claim.
+      [/^(?!(?:cognito|custom|dev):)\S(?:[^]{0,254}\S)?$/, 'a claim name of 1-256 characters that Cognito does not reserve', RESERVED_CLAIMS],
+      DEFAULT_CLAIMS_NAMESPACE,
+    ],
+    claimsFormat: [[/^(?:stringified_json|json)$/, '"stringified_json" or "json"'], 'stringified_json'],
+    tokenUse: [[/^(?:access|id)$/, '"access" or "id"'], 'access'],
+    defaultRole: [ROLE, 'user'],
+    groupRoles: [{ keys: GROUP, values: ROLE }, NONE],
+    userIdAttribute: [ATTRIBUTE, 'sub'],
+    sessionVariables: [{ keys: SESSION_VARIABLE, values: ATTRIBUTE }, NONE],
+    machineClients: [
+      {
+        keys: [/^[\w+]{1,128}$/, 'an app client id'],
+        values: {
+          fields: {
+            role: [ROLE],
+            sessionVariables: [{ keys: SESSION_VARIABLE, values: [/^[^]{0,2048}$/, 'a string of at most 2048 characters'] }, NONE],
+          } satisfies { [K in keyof MachineClientConfig]: readonly [Schema, MachineClientConfig[K]?] },
+        },
+      },
+      NONE,
+    ],
+  } satisfies { [K in keyof ClaimsConfig]: readonly [Schema, ClaimsConfig[K]] },
+} satisfies StructSchema;
 
 /** The config's fields, in the order of `ClaimsConfig` (a unit test holds this list to the schema). */
 export const CLAIMS_CONFIG_FIELDS: readonly (keyof ClaimsConfig)[] = [
   'namespace', 'claimsFormat', 'tokenUse', 'defaultRole', 'groupRoles', 'userIdAttribute', 'sessionVariables', 'machineClients',
 ];
+
+/**
+ * Reads `value` as `schema` says: the value itself, or a frozen copy of an object. Throws
+ * `ClaimsConfigError` naming the first value that does not pass. A path is the config's name and
+ * the keys down to the value; it becomes text only in an error message.
+ */
+function read(value: unknown, path: readonly string[], schema: Schema): unknown {
+  // Indexes and counted loops rather than destructuring, for-of or spread: those compile to V8's
+  // iterator protocol, which makes this function measurably slower to compile on a cold start.
+  if (Array.isArray(schema)) {
+    const rule = schema as TextRule;
+    return typeof value === 'string' && rule[0].test(value) && !rule[2]?.includes(value) ? value : fail(path, rule[1], value);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'an object', value);
+  const object = value as Record<string, unknown>;
+  const names = Object.keys(object);
+  const entries: [string, unknown][] = [];
+  // Array.isArray does not narrow a readonly tuple out of the union, hence the cast.
+  const shape = schema as MapSchema | StructSchema;
+  if ('keys' in shape) {
+    for (let i = 0; i < names.length; i++) {
+      const at = path.concat(names[i]);
+      entries.push([read(names[i], at, shape.keys) as string, read(object[names[i]], at, shape.values)]);
+    }
+  } else {
+    const fields = shape.fields;
+    for (let i = 0; i < names.length; i++) {
+      if (!Object.hasOwn(fields, names[i])) {
+        throw new ClaimsConfigError(path.concat(names[i]).reduce(fieldPath), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
+      }
+    }
+    for (const name in fields) {
+      const field = fields[name];
+      const entry = object[name];
+      entries.push([name, entry === undefined && field[1] !== undefined ? field[1] : read(entry, path.concat(name), field[0])]);
+    }
+  }
+  // Object.fromEntries defines own properties, so a key such as "__proto__" stays data.
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+function fail(path: readonly string[], expected: string, found: unknown): never {
+  const text = found === undefined ? 'nothing' : JSON.stringify(found);
+  throw new ClaimsConfigError(path.reduce(fieldPath), expected, text.length > 64 ? `${text.slice(0, 61)}...` : text);
+}
 
 /**
  * Validates a claims config and applies the defaults. Throws `ClaimsConfigError` naming the first
@@ -179,7 +205,7 @@ export const CLAIMS_CONFIG_FIELDS: readonly (keyof ClaimsConfig)[] = [
  * @param source how to name the config in error messages, e.g. `hasuraCognito` for cdk.json
  */
 export function parseClaimsConfig(input: unknown, source: string = CLAIMS_CONFIG_ENV): ClaimsConfig {
-  return deepFreeze(readClaimsConfig(input ?? {}, source));
+  return read(input ?? {}, [source], CLAIMS_CONFIG_SCHEMA) as ClaimsConfig;
 }
 
 /**
@@ -193,7 +219,7 @@ export function parseClaimsConfigJson(json: string | undefined, source: string =
   } catch {
     throw new ClaimsConfigError(source, 'a JSON object', 'text that is not JSON');
   }
-  return parseClaimsConfig(value, source);
+  return read(value, [source], CLAIMS_CONFIG_SCHEMA) as ClaimsConfig;
 }
 
 /** The JSON the Lambda reads back with `parseClaimsConfigJson` (what the CDK app puts in its environment). */
@@ -204,12 +230,4 @@ export function serializeClaimsConfig(config: ClaimsConfig): string {
 /** `base.key`, or `base["key"]` when the key is not a plain identifier. */
 export function fieldPath(base: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
 }

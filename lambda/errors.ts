@@ -2,7 +2,8 @@
  * The one error hierarchy of hasura-cognito.
  *
  * Every error sets `name` explicitly: the Lambda bundle is minified, so class names are mangled
- * and `constructor.name` would be useless in logs.
+ * and `constructor.name` would be useless in logs. Properties are declared with `declare` and
+ * assigned in the constructor, which keeps class-field initializers out of the Lambda's cold start.
  */
 
 /** What a check wanted and what it got, for logs and for callers that branch on errors. */
@@ -25,23 +26,19 @@ export abstract class HasuraCognitoError extends Error {
  */
 export class ClaimsConfigError extends HasuraCognitoError implements FailedCheck {
   /** Path of the offending field, e.g. `hasuraCognito.groupRoles["admins"]`. */
-  readonly field: string;
-  readonly expected: string;
-  readonly found: string;
+  declare readonly field: string;
+  declare readonly expected: string;
+  declare readonly found: string;
 
   constructor(field: string, expected: string, found: string) {
     super(`Invalid claims config at ${field}: expected ${expected}, found ${found}.`);
     this.name = 'ClaimsConfigError';
-    this.field = field;
-    this.expected = expected;
-    this.found = found;
+    Object.assign(this, { field, expected, found });
   }
 }
 
 /** Why a sign-in was refused; also the error's name without the `Error` suffix. */
 export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
-
-const CONTACT = ' Please contact your administrator.';
 
 /**
  * A sign-in must not get a token. Cognito shows the message to the end user
@@ -50,14 +47,14 @@ const CONTACT = ' Please contact your administrator.';
  * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
 export abstract class SignInRejectedError extends HasuraCognitoError implements FailedCheck {
-  protected constructor(
-    readonly code: SignInRejection,
-    message: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(message + CONTACT);
+  declare readonly code: SignInRejection;
+  declare readonly expected: string;
+  declare readonly found: string;
+
+  protected constructor(code: SignInRejection, message: string, expected: string, found: string) {
+    super(`${message} Please contact your administrator.`);
     this.name = `${code}Error`;
+    Object.assign(this, { code, expected, found });
   }
 }
 
@@ -80,7 +77,7 @@ export class ClaimsTooLargeError extends SignInRejectedError {
  * V1 event while the config asks for `claimsFormat: json` (V1 claims are strings only).
  */
 export class UnsupportedEventError extends SignInRejectedError {
-  constructor(check: FailedCheck) {
-    super('UnsupportedEvent', 'Sign-in is misconfigured.', check.expected, check.found);
+  constructor(expected: string, found: string) {
+    super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
   }
 }

@@ -29,12 +29,10 @@ export function buildHasuraClaims(config: ClaimsConfig, user: CognitoUser): Hasu
   if (typeof userId !== 'string' || userId.length === 0) throw new MissingUserIdError(config.userIdAttribute);
 
   const roles = [config.defaultRole];
-  if (user.groups.length > 0) {
-    for (const group in config.groupRoles) {
-      if (user.groups.includes(group)) {
-        const role = config.groupRoles[group];
-        if (!roles.includes(role)) roles.push(role);
-      }
+  for (const group in config.groupRoles) {
+    if (user.groups.includes(group)) {
+      const role = config.groupRoles[group];
+      if (!roles.includes(role)) roles.push(role);
     }
   }
 

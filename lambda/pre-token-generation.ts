@@ -12,37 +12,36 @@
  */
 import { CLAIMS_CONFIG_ENV, parseClaimsConfigJson, type ClaimsConfig } from './claims-config';
 import { UnsupportedEventError } from './errors';
-import { CLIENT_CREDENTIALS_SOURCE, type ClaimMap, type PreTokenGenerationEvent } from './events';
-import { buildHasuraClaims, buildMachineClaims, encodeHasuraClaims, type HasuraClaims } from './hasura-claims';
+import { CLIENT_CREDENTIALS_SOURCE, type PreTokenGenerationEvent } from './events';
+import { buildHasuraClaims, buildMachineClaims, encodeHasuraClaims } from './hasura-claims';
 
 export type PreTokenGenerationHandler = (event: PreTokenGenerationEvent) => Promise<PreTokenGenerationEvent>;
 
 /** A handler bound to one validated config. `handler` below is the one bound to the environment. */
 export function createPreTokenGenerationHandler(config: ClaimsConfig): PreTokenGenerationHandler {
   return async (event) => {
-    respond(config, event);
+    event.response = buildResponse(config, event);
     return event;
   };
 }
 
-function respond(config: ClaimsConfig, event: PreTokenGenerationEvent): void {
-  const version = event.version;
+/** Always a fresh response: whatever the event arrived with is never passed on. */
+function buildResponse(config: ClaimsConfig, event: PreTokenGenerationEvent): PreTokenGenerationEvent['response'] {
+  const { version, request } = event;
   const isV1 = version === '1' || version === '0';
-  if (!isV1 && version !== '2' && version !== '3') {
-    throw new UnsupportedEventError({ expected: 'version 0-3', found: `version ${version}` });
-  }
-  const request = event.request;
-  if (typeof request !== 'object' || request === null) {
-    throw new UnsupportedEventError({ expected: 'a request', found: String(request) });
-  }
+  if (!isV1 && version !== '2' && version !== '3') throw new UnsupportedEventError('version 0-3', `version ${version}`);
+  if (typeof request !== 'object' || request === null) throw new UnsupportedEventError('a request', String(request));
 
   if (event.triggerSource === CLIENT_CREDENTIALS_SOURCE) {
-    if (isV1) throw new UnsupportedEventError({ expected: 'version 2-3', found: `version ${version}` });
+    if (isV1) throw new UnsupportedEventError('version 2-3', `version ${version}`);
     const clientId = readClientId(event);
     const claims = buildMachineClaims(config, clientId);
     // An unlisted client keeps Cognito's default token: no Hasura claims, so Hasura refuses it.
-    event.response = { claimsAndScopeOverrideDetails: claims === undefined ? {} : accessToken(config, claims, clientId) };
-    return;
+    return {
+      claimsAndScopeOverrideDetails: claims
+        ? { accessTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encodeHasuraClaims(config, claims), aud: clientId } } }
+        : {},
+    };
   }
 
   // Every other source issues tokens to a user (sign-in, managed login, refresh, new password,
@@ -51,41 +50,26 @@ function respond(config: ClaimsConfig, event: PreTokenGenerationEvent): void {
     attributes: request.userAttributes ?? {},
     groups: request.groupConfiguration?.groupsToOverride ?? [],
   });
-
-  if (isV1) {
-    if (config.claimsFormat !== 'stringified_json') {
-      throw new UnsupportedEventError({ expected: 'claimsFormat stringified_json (V1 claims are strings)', found: 'json' });
-    }
-    event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { [config.namespace]: encodeHasuraClaims(config, claims) as string } } };
-    return;
+  if (isV1 && config.claimsFormat !== 'stringified_json') {
+    throw new UnsupportedEventError('claimsFormat stringified_json (V1 claims are strings)', 'json');
   }
-
-  event.response = {
+  const encoded = encodeHasuraClaims(config, claims);
+  if (isV1) return { claimsOverrideDetails: { claimsToAddOrOverride: { [config.namespace]: encoded } } };
+  return {
     claimsAndScopeOverrideDetails:
-      config.tokenUse === 'access'
-        ? accessToken(config, claims, readClientId(event))
-        : { idTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encodeHasuraClaims(config, claims) } } },
+      config.tokenUse === 'id'
+        ? { idTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encoded } } }
+        : // `aud` = the app client id: the one reserved claim Cognito lets a trigger add (only
+          // to access tokens, only with that value).
+          { accessTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encoded, aud: readClientId(event) } } },
   };
-}
-
-/**
- * The access token's customization: the namespace claim plus `aud` = the app client id, the one
- * reserved claim Cognito lets a trigger add (only to access tokens, only with that value).
- */
-function accessToken(config: ClaimsConfig, claims: HasuraClaims, clientId: string): { accessTokenGeneration: { claimsToAddOrOverride: ClaimMap } } {
-  return { accessTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encodeHasuraClaims(config, claims), aud: clientId } } };
 }
 
 function readClientId(event: PreTokenGenerationEvent): string {
   const clientId = event.callerContext?.clientId;
-  if (typeof clientId !== 'string' || clientId.length === 0) {
-    throw new UnsupportedEventError({ expected: 'callerContext.clientId', found: String(clientId) });
-  }
+  if (typeof clientId !== 'string' || clientId.length === 0) throw new UnsupportedEventError('callerContext.clientId', String(clientId));
   return clientId;
 }
 
-
 // Validated once per cold start: an invalid config stops the function at load, naming the field.
-export const handler: PreTokenGenerationHandler = createPreTokenGenerationHandler(
-  parseClaimsConfigJson(process.env[CLAIMS_CONFIG_ENV]),
-);
+export const handler: PreTokenGenerationHandler = createPreTokenGenerationHandler(parseClaimsConfigJson(process.env[CLAIMS_CONFIG_ENV]));

@@ -51,6 +51,16 @@ describe('parseClaimsConfig', () => {
     expect(() => ((config.groupRoles as Record<string, string>).hackers = 'admin')).toThrow(TypeError);
   });
 
+  it('freezes every object it returns, the shared defaults included', () => {
+    const frozenThroughout = (value: unknown): boolean =>
+      typeof value !== 'object' || value === null || (Object.isFrozen(value) && Object.values(value).every(frozenThroughout));
+    expect(frozenThroughout(parseClaimsConfig({}))).toBe(true);
+    expect(frozenThroughout(parseClaimsConfig({ machineClients: { abc123: { role: 'service' } } }))).toBe(true);
+    // A default map is one object shared by every config, so it must not be writable through any.
+    expect(() => ((parseClaimsConfig({}).groupRoles as Record<string, string>).hackers = 'admin')).toThrow(TypeError);
+    expect(parseClaimsConfig({}).groupRoles).toEqual({});
+  });
+
   it('fills a machine client without session variables with an empty set', () => {
     expect(parseClaimsConfig({ machineClients: { abc123: { role: 'service' } } }).machineClients.abc123).toEqual({
       role: 'service',

@@ -22,7 +22,7 @@ const RUNS = 10_000;
 const role = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && !/[\u0000-\u001f\u007f]/.test(s));
 const group = fc.stringMatching(/^[A-Za-z0-9_.-]{1,10}$/);
 const attribute = fc.constantFrom('sub', 'email', 'custom:org_id', 'custom:tenant', 'custom:user_id', 'name');
-const sessionVariable = fc.stringMatching(/^x-hasura-[a-z][a-z0-9_-]{0,8}$/).filter((s) => !HASURA_RESERVED_SESSION_VARIABLES.has(s));
+const sessionVariable = fc.stringMatching(/^x-hasura-[a-z][a-z0-9_-]{0,8}$/).filter((s) => !HASURA_RESERVED_SESSION_VARIABLES.includes(s));
 const clientId = fc.stringMatching(/^[a-z0-9]{4,12}$/);
 
 const configInput: fc.Arbitrary<ClaimsConfigInput> = fc.record(
@@ -134,7 +134,7 @@ it('issues only well-formed Hasura claims derived from groupRoles, or refuses th
         expect(token).toBe('access');
         expect(claims.aud).toBe(clientId);
       }
-      expect(Object.keys(claims).filter((name) => RESERVED_CLAIMS.has(name) && name !== 'aud')).toEqual([]);
+      expect(Object.keys(claims).filter((name) => RESERVED_CLAIMS.includes(name) && name !== 'aud')).toEqual([]);
       if (isV1) expect(typeof claims[config.namespace]).toBe('string');
 
       const hasura = decode(config, claims[config.namespace]);
