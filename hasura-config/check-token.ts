@@ -1,12 +1,13 @@
 /**
- * `npm run check-token -- --token JWT (--outputs FILE [--stack NAME] | --region R --user-pool-id ID
+ * `npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID
  * --client-id C) [--role ROLE] [--endpoint URL]`: what Hasura will do with this token under the
- * generated config. Exit 0: accepted (role and session variables printed); 1: refused (Hasura's
+ * generated config. `--token -` reads the token from standard input, which keeps it out of the
+ * shell history and the process list. Exit 0: accepted (role and session variables printed); 1: refused (Hasura's
  * code and message, plus advice); 2: bad option or input, or the JWKS cannot be loaded.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
-import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
+import { MAX_STDIN_BYTES, reportUsageError, runAsProcess, type CliIo } from './cli-io';
 import { HasuraConfigInputError } from './errors';
 import { adviceFor } from './advice';
 import { evaluateAuthorization } from './evaluate-token';
@@ -21,8 +22,9 @@ const OPTIONS = {
   role: { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run check-token -- --token JWT (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...)
+export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...)
          [--role ROLE] [--endpoint URL] [--token-use access|id] [--namespace NS] [--claims-format stringified_json|json]
+--token - reads the token from standard input.
 Exit status: 0 Hasura accepts the token, 1 Hasura refuses it, 2 bad options or inputs.
 `;
 
@@ -40,11 +42,13 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
       io.stdout(USAGE);
       return 0;
     }
-    const token = stringOption(values, 'token')?.trim();
-    if (token === undefined || token === '') throw new HasuraConfigInputError('--token', 'a JWT', 'nothing');
+    const tokenOption = stringOption(values, 'token')?.trim();
+    if (tokenOption === undefined || tokenOption === '') throw new HasuraConfigInputError('--token', 'a JWT', 'nothing');
     const role = stringOption(values, 'role');
     const target = resolvePoolTarget(values);
     const secret = secretForTarget(target);
+    // Read only once every option has passed: a typo must not leave the command waiting for input.
+    const token = tokenOption === '-' ? await readTokenFromStdin(io) : tokenOption;
     const now = io.now?.() ?? Date.now() / 1000;
     const fetcher = io.fetcher ?? httpAndHttpsFetcher;
 
@@ -81,6 +85,21 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
   } catch (error) {
     return reportUsageError(PROGRAM, error, io);
   }
+}
+
+/** `--token -`: the one token on standard input. */
+async function readTokenFromStdin(io: CliIo): Promise<string> {
+  if (io.readStdin === undefined) throw new HasuraConfigInputError('--token -', 'a readable standard input', 'none');
+  const text = (await io.readStdin()).trim();
+  if (text === '') throw new HasuraConfigInputError('--token -', 'a JWT on standard input', 'nothing');
+  if (Buffer.byteLength(text) > MAX_STDIN_BYTES) {
+    throw new HasuraConfigInputError('--token -', `a JWT of at most ${MAX_STDIN_BYTES} bytes on standard input`, 'more');
+  }
+  // One token, possibly pasted as "Bearer <token>": anything else is not what was meant.
+  if (/\s/.test(text.replace(/^Bearer /, ''))) {
+    throw new HasuraConfigInputError('--token -', 'one JWT on standard input', 'several words or lines');
+  }
+  return text;
 }
 
 if (require.main === module) runAsProcess(main);

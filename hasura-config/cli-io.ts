@@ -4,11 +4,28 @@ import { HasuraCognitoError } from '../lambda/errors';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input, for options that read their value from it (`--token -`). */
+  readStdin?(): Promise<string>;
 }
+
+/** More than any token; a larger input is not a token, and is not read to the end. */
+export const MAX_STDIN_BYTES = 64 * 1024;
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    // At a terminal, say what is awaited rather than wait in silence.
+    if (process.stdin.isTTY) process.stderr.write('Paste the token, then press Enter and Ctrl-D:\n');
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (bytes > MAX_STDIN_BYTES) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 /** Exit code for bad options and inputs. */

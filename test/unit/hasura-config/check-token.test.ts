@@ -58,6 +58,13 @@ describe('tokens Hasura accepts', () => {
     });
   });
 
+  it('the same token read from standard input with --token -', async () => {
+    const fromArgument = await check(['--token', tokens.accessToken]);
+    const fromStdin = await check(['--token', '-'], { readStdin: async () => `${tokens.accessToken}\n` });
+    expect(fromStdin).toEqual(fromArgument);
+    expect(fromStdin.code).toBe(0);
+  });
+
   it('with --role naming a role the groups grant', async () => {
     const result = await check(['--token', tokens.accessToken, '--role', 'admin']);
     expect(result.code).toBe(0);
@@ -201,6 +208,22 @@ describe('check-token bad input: exit 2, one line', () => {
     ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], 'check-token: --user-pool-id: expected either --outputs or explicit pool options, found both\n'],
   ])('%s', async (_name, argv, stderr) => {
     expect(await runMain(main, argv, io())).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it.each([
+    ['empty standard input', '  \n', 'check-token: --token -: expected a JWT on standard input, found nothing\n'],
+    ['two tokens on standard input', 'a.b.c\nd.e.f\n', 'check-token: --token -: expected one JWT on standard input, found several words or lines\n'],
+    ['more than a token could be', 'x'.repeat(70_000), 'check-token: --token -: expected a JWT of at most 65536 bytes on standard input, found more\n'],
+  ])('--token - with %s', async (_name, input, stderr) => {
+    expect(await check(['--token', '-'], { readStdin: async () => input })).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('--token - with a bad option: refused before standard input is read', async () => {
+    const readStdin = jest.fn(async () => tokens.accessToken);
+    const result = await runMain(main, ['--token', '-', '--region', 'Virginia', '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID], io({ readStdin }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^check-token: --region: /);
+    expect(readStdin).not.toHaveBeenCalled();
   });
 
   it('a JWKS that cannot be fetched', async () => {

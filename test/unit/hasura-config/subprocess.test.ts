@@ -11,15 +11,16 @@ import { CLIENT_ID, OUTPUTS_FIXTURE_ARG, REGION, REPO_ROOT, issueTokens, makeSig
 
 const TSX_CLI = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function runProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runProcess(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
+    child.stdin?.end(input);
   });
 }
-const tsx = (script: string, argv: string[]) => runProcess([TSX_CLI, join('hasura-config', script), ...argv]);
+const tsx = (script: string, argv: string[], input?: string) => runProcess([TSX_CLI, join('hasura-config', script), ...argv], input);
 
 describe('hasura-config as a process', () => {
   it('exits 0 and prints the JSON', async () => {
@@ -71,6 +72,14 @@ describe('check-token as a process', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('role: admin\n');
+  });
+
+  it('reads the token from a pipe with --token -', async () => {
+    const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/${pool}` });
+    const result = await tsx('check-token.ts', [...poolArgs(), '--token', '-'], `${accessToken}\n`);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('role: user\n');
   });
 
   it('exits 1 for a token Hasura refuses', async () => {
