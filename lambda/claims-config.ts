@@ -219,7 +219,7 @@ export function parseClaimsConfigJson(json: string | undefined, source: string =
   } catch {
     throw new ClaimsConfigError(source, 'a JSON object', 'text that is not JSON');
   }
-  return read(value, [source], CLAIMS_CONFIG_SCHEMA) as ClaimsConfig;
+  return parseClaimsConfig(value, source);
 }
 
 /** The JSON the Lambda reads back with `parseClaimsConfigJson` (what the CDK app puts in its environment). */
