@@ -12,7 +12,7 @@
  * internals (the detail after `JSONDecodeError`, `JWTClaimsSetDecodeError` or base64 errors) are
  * best effort, as the reference says.
  */
-import type { ClaimsFormat } from '../lambda/claims-config';
+import { DEFAULT_CLAIMS_NAMESPACE, type ClaimsFormat } from '../lambda/claims-config';
 
 export type HasuraErrorCode = 'invalid-headers' | 'invalid-jwt' | 'jwt-invalid-claims' | 'jwt-missing-role-claims' | 'access-denied';
 
@@ -47,8 +47,6 @@ export interface DecodedJwt {
   readonly header: JsonObject;
   readonly payload: JsonObject;
 }
-
-export const HASURA_DEFAULT_CLAIMS_NAMESPACE = 'https://hasura.io/jwt/claims';
 
 /** Claims jose registers; every other top-level claim is "unregistered" (section 5.1). */
 export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set(['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
@@ -180,7 +178,7 @@ export function validateClaimsSet(payload: JsonObject, config: HasuraJwtRulesCon
 
 /** Steps 6-9: locate and decode the claims, check the role claims, pick the role, build the session. */
 export function sessionFromClaims(payload: JsonObject, config: HasuraJwtRulesConfig, roleHeader: string | undefined): HasuraOutcome {
-  const namespace = config.claims_namespace ?? HASURA_DEFAULT_CLAIMS_NAMESPACE;
+  const namespace = config.claims_namespace ?? DEFAULT_CLAIMS_NAMESPACE;
   const format = config.claims_format ?? 'json';
 
   // 5.1: only unregistered claims are searched.
