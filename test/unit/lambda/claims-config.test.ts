@@ -76,6 +76,7 @@ describe('parseClaimsConfig', () => {
   it('treats an unset or blank environment variable as all defaults', () => {
     expect(parseClaimsConfigJson(undefined)).toEqual(parseClaimsConfig({}));
     expect(parseClaimsConfigJson('  ')).toEqual(parseClaimsConfig({}));
+    expect(parseClaimsConfigJson('null')).toEqual(parseClaimsConfig({}));
   });
 
   it('names the variable when the JSON does not parse', () => {
