@@ -76,6 +76,15 @@ it('runs every block marked ci in .ci/run', () => {
   }
 });
 
+it('has git ignore every file its commands tell a user to generate', () => {
+  const generated = blocks
+    .flatMap((b) => b.commands)
+    .flatMap((command) => [...command.matchAll(/--(?:out|outputs-file) (\S+)/g)].map((m) => m[1]));
+  expect(generated).toEqual(expect.arrayContaining(['cdk-outputs.json', 'hasura.env', 'compose.yaml', 'auth-config.hml']));
+  const notIgnored = generated.filter((file) => spawnSync('git', ['check-ignore', '--quiet', '--no-index', file], { cwd: ROOT }).status !== 0);
+  expect(notIgnored).toEqual([]);
+});
+
 it('uses only subcommands and flags that exist in the blocks marked aws', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   for (const command of blocks.filter((b) => b.marker === 'aws').flatMap((b) => b.commands)) {
