@@ -9,6 +9,7 @@ import { ClaimsConfigError } from '../lambda/errors';
 import type { HasuraJwtSecretOptions } from './jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
+import { quoted } from './terminal-text';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -36,12 +37,12 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${JSON.stringify(token.value)}`, 'an option such as --region', 'a bare argument');
+    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
     if (token.kind === 'option-terminator') throw new HasuraConfigInputError('--', 'options only', 'an option terminator');
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (spec === undefined) throw new HasuraConfigInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
     if (spec.type === 'boolean') {
-      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', JSON.stringify(token.value));
+      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', quoted(token.value));
       values[token.name] = true;
       continue;
     }
@@ -71,24 +72,24 @@ const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const CLIENT_ID = /^[\w+]+$/;
 
 export function checkRegion(region: string, subject: string): string {
-  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', JSON.stringify(region));
+  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', quoted(region));
   return region;
 }
 
 export function checkUserPoolId(id: string, region: string, endpoint: string | undefined, subject: string): string {
   if (!USER_POOL_ID.test(id) || id.length > 55) {
-    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', quoted(id));
   }
   const prefix = id.slice(0, id.lastIndexOf('_'));
   if (endpoint === undefined && prefix !== region) {
-    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, quoted(id));
   }
   return id;
 }
 
 export function checkClientId(id: string, subject: string): string {
   if (id.length > 128 || !CLIENT_ID.test(id)) {
-    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
   }
   return id;
 }
@@ -102,7 +103,7 @@ export function checkEndpoint(endpoint: string): string {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || /\s/.test(endpoint)) {
-    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', JSON.stringify(endpoint));
+    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', quoted(endpoint));
   }
   return endpoint.replace(/\/+$/, '');
 }
