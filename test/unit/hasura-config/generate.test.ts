@@ -259,6 +259,16 @@ describe('values from options and files are printed escaped', () => {
     return file;
   };
 
+  it.each(['env', 'json', 'ddn'])('a namespace with escapes, C1 and bidi: --format %s prints it \\u-escaped, the same value', async (format) => {
+    const namespace = `https://example.com/${FORGED_LINE}\u2028${HIDDEN_CHARACTERS}`;
+    const result = await run([...EXPLICIT, '--namespace', namespace, '--format', format]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expectTerminalSafe(result.stdout, result.stdout.split('\n').length - 1);
+    if (format === 'json') expect(JSON.parse(result.stdout).claims_namespace).toBe(namespace);
+    if (format === 'env') expect(JSON.parse(/^HASURA_GRAPHQL_JWT_SECRET='(.*)'$/m.exec(result.stdout)![1]).claims_namespace).toBe(namespace);
+    if (format === 'ddn') expect(JSON.parse(/^ {10}location: (.*)$/m.exec(result.stdout)![1])).toBe(`/${namespace.replace(/\//g, '~1')}`);
+  });
+
   it.each<[string, () => string[]]>([
     ['an outputs file whose stack name and output hold escapes', () => ['--outputs', outputsFile({ [`Evil${FORGED_LINE}`]: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: `us-east-1${HIDDEN_CHARACTERS}` } })]],
     ['an outputs file with several stacks named with escapes', () => ['--outputs', outputsFile({ [`A${FORGED_LINE}`]: {}, [`B${HIDDEN_CHARACTERS}`]: {} })]],
@@ -274,6 +284,7 @@ describe('values from options and files are printed escaped', () => {
     ['a region with C1', () => ['--region', `us-east-1\u009b2J`, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID]],
     ['a flag given a value with C1', () => [...EXPLICIT, `--force=yes\u0085`]],
     ['a bad namespace with C1 (checked by the Lambda\'s parser)', () => [...EXPLICIT, '--namespace', `cognito:\u0085${FORGED_LINE}`]],
+    ['an unauthorized role with C1 and bidi (the env file single-quotes it)', () => [...EXPLICIT, '--unauthorized-role', `anon\u0085\u202e`]],
     ['a format with C1 and bidi', () => [...EXPLICIT, '--format', `env${HIDDEN_CHARACTERS}`]],
     ['an outputs path with escapes', () => ['--outputs', join(temp.dir, `missing${FORGED_LINE}.json`)]],
   ])('%s: exit 2, one escaped line', async (_name, argv) => {
