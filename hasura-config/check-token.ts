@@ -12,6 +12,7 @@ import { HasuraConfigInputError } from './errors';
 import { adviceFor } from './advice';
 import { evaluateAuthorization } from './evaluate-token';
 import { secretForTarget } from './target-secret';
+import { printable, quoted } from './terminal-text';
 import { httpAndHttpsFetcher, verifySignature } from './verify-signature';
 
 const PROGRAM = 'check-token';
@@ -65,12 +66,14 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
 
     const { outcome } = evaluation;
     if (outcome.ok) {
-      const lines = ['Hasura accepts this token.', `role: ${outcome.role}`, 'session variables:'];
-      for (const [name, value] of Object.entries(outcome.sessionVariables)) lines.push(`  ${name}: ${JSON.stringify(value)}`);
+      // Role, names and values come from the token (or --role): escaped, so none can paint a line of its own.
+      const lines = ['Hasura accepts this token.', `role: ${printable(outcome.role)}`, 'session variables:'];
+      for (const [name, value] of Object.entries(outcome.sessionVariables)) lines.push(`  ${printable(name)}: ${quoted(value)}`);
       io.stdout(`${lines.join('\n')}\n`);
       return 0;
     }
-    const lines = ['Hasura refuses this token.', `code: ${outcome.code}`, `message: ${outcome.message}`];
+    // Hasura's message and the advice quote the token's own fields (iss, aud, alg, claims) and --role.
+    const lines = ['Hasura refuses this token.', `code: ${printable(outcome.code)}`, `message: ${printable(outcome.message)}`];
     const advice = adviceFor({
       rejection: outcome,
       payload: evaluation.payload,
@@ -79,7 +82,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
       role,
       now,
     });
-    if (advice !== undefined) lines.push(`advice: ${advice}`);
+    if (advice !== undefined) lines.push(`advice: ${printable(advice)}`);
     io.stdout(`${lines.join('\n')}\n`);
     return 1;
   } catch (error) {

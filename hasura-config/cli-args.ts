@@ -3,12 +3,15 @@
  * option into one HasuraConfigInputError (the CLI prints it as one line and exits 2), and the
  * resolution of "which user pool" from either a cdk outputs file or explicit ids.
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
 import type { HasuraJwtSecretOptions } from './jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
+import { isLoopbackHostname } from './loopback';
+import { quoted } from './terminal-text';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -36,12 +39,12 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${JSON.stringify(token.value)}`, 'an option such as --region', 'a bare argument');
+    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
     if (token.kind === 'option-terminator') throw new HasuraConfigInputError('--', 'options only', 'an option terminator');
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (spec === undefined) throw new HasuraConfigInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
     if (spec.type === 'boolean') {
-      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', JSON.stringify(token.value));
+      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', quoted(token.value));
       values[token.name] = true;
       continue;
     }
@@ -71,29 +74,38 @@ const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const CLIENT_ID = /^[\w+]+$/;
 
 export function checkRegion(region: string, subject: string): string {
-  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', JSON.stringify(region));
+  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', quoted(region));
   return region;
 }
 
 export function checkUserPoolId(id: string, region: string, endpoint: string | undefined, subject: string): string {
   if (!USER_POOL_ID.test(id) || id.length > 55) {
-    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', quoted(id));
   }
   const prefix = id.slice(0, id.lastIndexOf('_'));
   if (endpoint === undefined && prefix !== region) {
-    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, quoted(id));
   }
   return id;
 }
 
 export function checkClientId(id: string, subject: string): string {
   if (id.length > 128 || !CLIENT_ID.test(id)) {
-    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', JSON.stringify(id));
+    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
   }
   return id;
 }
 
-/** A local Cognito emulator's base URL: http(s), no credentials, query or fragment. */
+// The authority as written: after `scheme://`, up to the first `/`, `?` or `#`.
+const WRITTEN_AUTHORITY = /^[a-z][a-z\d+.-]*:\/\/([^/?#]*)/i;
+
+/**
+ * A Cognito emulator's base URL: https, or http to a loopback host only (Hasura fetches the JWKS
+ * from it); printable ASCII, no credentials, query or fragment. The text itself becomes jwk_url
+ * and issuer, read later by Hasura's own URL parser and resolver, so the host must be written as
+ * the WHATWG parser reads it: `2130706433`, `0x7f.1`, `127.1` or `127.0.0.1.` are 127.0.0.1 here
+ * but may be a DNS name elsewhere, and `\`, `@` or `%` in the authority can name another host.
+ */
 export function checkEndpoint(endpoint: string): string {
   let url: URL | undefined;
   try {
@@ -101,10 +113,25 @@ export function checkEndpoint(endpoint: string): string {
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || /\s/.test(endpoint)) {
-    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', JSON.stringify(endpoint));
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || !/^[!-~]+$/.test(endpoint)) {
+    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', quoted(endpoint));
+  }
+  if (!hostWrittenAsParsed(endpoint, url)) {
+    throw new HasuraConfigInputError('--endpoint', `a URL whose host is written as URL parsers read it (here ${url.hostname})`, quoted(endpoint));
+  }
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
+    throw new HasuraConfigInputError('--endpoint', 'an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost)', quoted(endpoint));
   }
   return endpoint.replace(/\/+$/, '');
+}
+
+function hostWrittenAsParsed(endpoint: string, url: URL): boolean {
+  const authority = WRITTEN_AUTHORITY.exec(endpoint)?.[1];
+  if (authority === undefined) return false;
+  const host = authority.replace(/:\d*$/, '').toLowerCase();
+  if (host === url.hostname) return true;
+  // An IPv6 literal means one address however it is spelled: [::ffff:127.0.0.1] is [::ffff:7f00:1].
+  return host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6;
 }
 
 /** Which pool, which clients, which claims: everything both CLIs derive the Hasura config from. */

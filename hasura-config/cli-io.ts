@@ -1,5 +1,6 @@
 /** What the CLIs write to, so tests can run them in-process; and the one-line error printer. */
 import { HasuraCognitoError } from '../lambda/errors';
+import { printable } from './terminal-text';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -31,10 +32,14 @@ export const processIo: CliIo = {
 /** Exit code for bad options and inputs. */
 export const EXIT_USAGE = 2;
 
-/** Prints a project error as exactly one line and returns EXIT_USAGE; rethrows anything else. */
+/**
+ * Prints a project error as exactly one line and returns EXIT_USAGE; rethrows anything else.
+ * Messages embed option values, file contents and fetch errors: a message holding a newline or
+ * any other unsafe character is printed quoted and escaped, so it stays one visible line.
+ */
 export function reportUsageError(program: string, error: unknown, io: CliIo): number {
   if (!(error instanceof HasuraCognitoError)) throw error;
-  io.stderr(`${program}: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  io.stderr(`${program}: ${printable(error.message)}\n`);
   return EXIT_USAGE;
 }
 
@@ -45,7 +50,9 @@ export function runAsProcess(main: (argv: readonly string[], io: CliIo) => Promi
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // An unexpected error's text may quote a token or a JWKS: each of its lines is escaped.
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`${text.split('\n').map(printable).join('\n')}\n`);
       process.exitCode = 70;
     },
   );

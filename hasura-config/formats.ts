@@ -4,6 +4,7 @@
 import type { TokenUse } from '../lambda/claims-config';
 import type { HasuraJwtSecret } from './jwt-secret';
 import { HasuraConfigInputError } from './errors';
+import { isSafeToPrint, quoted, quotedJson } from './terminal-text';
 
 export const FORMATS = ['env', 'json', 'compose', 'ddn'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -36,9 +37,13 @@ export function render(format: Format, input: RenderInput): string {
   }
 }
 
-/** Exactly the stack's `HasuraJwtSecret` output: `JSON.stringify(buildHasuraJwtSecret(...))`. */
+/**
+ * Exactly the stack's `HasuraJwtSecret` output, `JSON.stringify(buildHasuraJwtSecret(...))`, except
+ * that a control, C1 or bidi character (say in --namespace) is written as `\uXXXX`: the same JSON
+ * value, and printing or `cat`-ing the output stays safe.
+ */
 export function jwtSecretJson(secret: HasuraJwtSecret): string {
-  return JSON.stringify(secret);
+  return quotedJson(secret)!;
 }
 
 export function renderJson(input: RenderInput): string {
@@ -55,8 +60,9 @@ function tokenAdvice(tokenUse: TokenUse): string {
  * Dotenv lines with single-quoted values. Both readers take the text between single quotes
  * literally: POSIX sh (no escapes or expansion inside '...'), and docker compose's env_file
  * parser (compose-go dotenv: no escape processing or interpolation for single quotes; only a
- * backslash before a quote is special). JSON.stringify emits no newline, and a value containing
- * a single quote is refused rather than escaped, because the two readers escape it differently.
+ * backslash before a quote is special). jwtSecretJson emits no newline or other unsafe character,
+ * and a value containing a single quote is refused rather than escaped, because the two readers
+ * escape it differently; so is an unsafe character, which single quotes cannot escape.
  */
 export function renderEnv(input: RenderInput): string {
   const lines = [
@@ -71,15 +77,15 @@ export function renderEnv(input: RenderInput): string {
 }
 
 function singleQuote(value: string, subject: string): string {
-  if (value.includes("'") || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (value.includes("'") || !isSafeToPrint(value)) {
     throw new HasuraConfigInputError(subject, 'a value without single quotes or control characters (env files single-quote values)', 'one');
   }
   return `'${value}'`;
 }
 
-/** A YAML double-quoted scalar: JSON string syntax is valid YAML. */
+/** A YAML double-quoted scalar: JSON string syntax, `\uXXXX` escapes included, is valid YAML. */
 function yamlString(value: string): string {
-  return JSON.stringify(value);
+  return quoted(value);
 }
 
 /**

@@ -9,6 +9,7 @@ import { HasuraConfigInputError } from './errors';
 import { writeFileAtomic } from './atomic-write';
 import { DEFAULT_ENV_FILE, FORMATS, render, type Format } from './formats';
 import { secretForTarget } from './target-secret';
+import { printable, quoted } from './terminal-text';
 
 const PROGRAM = 'hasura-config';
 
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const formatText = stringOption(values, 'format') ?? 'env';
     if (!(FORMATS as readonly string[]).includes(formatText)) {
-      throw new HasuraConfigInputError('--format', `one of ${FORMATS.join(', ')}`, JSON.stringify(formatText));
+      throw new HasuraConfigInputError('--format', `one of ${FORMATS.join(', ')}`, quoted(formatText));
     }
     const format = formatText as Format;
     const unauthorizedRoleText = stringOption(values, 'unauthorized-role');
@@ -46,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (envFile !== undefined) {
       if (format !== 'compose') throw new HasuraConfigInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
       if (!/^(?!\/)[\w][\w.\-/]*$/.test(envFile) || envFile.split('/').includes('..')) {
-        throw new HasuraConfigInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, JSON.stringify(envFile));
+        throw new HasuraConfigInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, quoted(envFile));
       }
     }
     if (values.force === true && values.out === undefined) throw new HasuraConfigInputError('--force', '--out FILE with it', 'no --out');
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     const outcome = writeFileAtomic(out, text, { mode: format === 'env' ? 0o600 : 0o644, force: values.force === true });
-    io.stdout(outcome === 'written' ? `wrote ${out}\n` : `${out} is up to date\n`);
+    io.stdout(outcome === 'written' ? `wrote ${printable(out)}\n` : `${printable(out)} is up to date\n`);
     return 0;
   } catch (error) {
     return reportUsageError(PROGRAM, error, io);

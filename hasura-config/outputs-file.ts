@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HasuraConfigInputError } from './errors';
+import { quoted } from './terminal-text';
 
 export const DEFAULT_STACK_NAME = 'HasuraCognito';
 
@@ -100,6 +101,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value);
+  if (typeof value === 'string') return value === '' ? 'an empty string' : quoted(value);
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { buildHasuraJwtSecret, type HasuraJwtSecret } from './jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import type { PoolTarget } from './cli-args';
+import { quotedJson } from './terminal-text';
 
 export function secretForTarget(target: PoolTarget): HasuraJwtSecret {
   const secret = buildHasuraJwtSecret(target.secret);
@@ -18,8 +19,8 @@ export function secretForTarget(target: PoolTarget): HasuraJwtSecret {
       if (!isDeepStrictEqual(generated[field], deployed[field])) {
         throw new HasuraConfigInputError(
           `${target.stackSecretSubject ?? 'HasuraJwtSecret'} field ${field}`,
-          `${JSON.stringify(generated[field]) ?? 'nothing'} (what the options give)`,
-          JSON.stringify(deployed[field]) ?? 'nothing',
+          `${quotedJson(generated[field]) ?? 'nothing'} (what the options give)`,
+          quotedJson(deployed[field]) ?? 'nothing',
         );
       }
     }

@@ -11,14 +11,29 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
+/** No character of `text` is one a terminal would act on or hide. */
+export function isSafeToPrint(text: string): boolean {
+  return !UNSAFE.test(text);
+}
+
 /** `text` itself when it is safe to print, else a quoted JSON string with every unsafe character escaped. */
 export function printable(text: string): string {
-  if (!UNSAFE.test(text)) return text;
-  return quoted(text);
+  return isSafeToPrint(text) ? text : quoted(text);
 }
 
 /** Always quoted: for values whose quotes carry meaning (a JSON string, a session variable value). */
 export function quoted(text: string): string {
-  // JSON.stringify escapes C0 controls, `"` and `\`; the rest of the unsafe set it leaves raw.
-  return JSON.stringify(text).replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapedJson(JSON.stringify(text));
+}
+
+/** `JSON.stringify(value)` with every unsafe character escaped (still valid JSON); undefined for undefined. */
+export function quotedJson(value: unknown): string | undefined {
+  const json = JSON.stringify(value) as string | undefined;
+  return json === undefined ? undefined : escapedJson(json);
+}
+
+// JSON.stringify escapes C0 controls, `"` and `\`; the rest of the unsafe set it leaves raw, and
+// only ever inside a string, where `\uXXXX` means the same character.
+function escapedJson(json: string): string {
+  return json.replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

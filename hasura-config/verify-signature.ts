@@ -21,6 +21,7 @@ import {
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
 import { HasuraCognitoError } from '../lambda/errors';
 import { JwksUnavailableError } from './errors';
+import { isLoopbackHostname } from './loopback';
 import { reject, type DecodedJwt, type HasuraRejection } from './hasura-jwt-rules';
 
 export interface SignatureTarget {
@@ -30,11 +31,22 @@ export interface SignatureTarget {
   readonly jwksUri: string;
 }
 
-/** Fetches over http and https (aws-jwt-verify's default fetcher refuses http:). */
+/**
+ * Fetches over https, and over plain http from a loopback host only (aws-jwt-verify's default
+ * fetcher refuses http:). --endpoint already allows nothing else; this holds whatever built the
+ * URL. A redirect is not followed: it could lead to plain http anywhere.
+ */
 export const httpAndHttpsFetcher: Fetcher = {
   fetch: async (uri) => {
-    const response = await fetch(uri, { signal: AbortSignal.timeout(5000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const url = new URL(uri);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname))) {
+      throw new Error('not fetched: https, or plain http only from a loopback host');
+    }
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(response.status >= 300 && response.status < 400 ? `HTTP ${response.status}, a redirect, not followed` : `HTTP ${response.status}`);
+    }
     return response.arrayBuffer();
   },
 };

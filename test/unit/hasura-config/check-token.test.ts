@@ -4,9 +4,14 @@
  * generated RSA key served as the pool's JWKS) -> check-token says what Hasura would do.
  * No network: the JWKS comes from an in-memory fetcher that only answers the expected URL.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main, type CheckTokenIo } from '../../../hasura-config/check-token';
 import {
   CLIENT_ID,
+  FORGED_LINE,
+  HIDDEN_CHARACTERS,
+  ISSUER,
   JWKS_URI,
   NAMESPACE,
   ORG_ID,
@@ -15,9 +20,11 @@ import {
   REGION,
   REPO_ROOT,
   USER_SUB,
+  expectTerminalSafe,
   issueTokens,
   jwksFetcher,
   makeSigningKey,
+  makeTempDir,
   runMain,
   signJwt,
   type CognitoTokens,
@@ -230,5 +237,78 @@ describe('check-token bad input: exit 2, one line', () => {
     const fetcher = { fetch: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND')) };
     const result = await check(['--token', tokens.accessToken], { fetcher });
     expect(result).toEqual({ code: 2, stdout: '', stderr: `check-token: cannot load the JWKS from ${JWKS_URI}: getaddrinfo ENOTFOUND\n` });
+  });
+});
+
+describe('values from the token, the options and files are printed escaped', () => {
+  const claimsToken = async (claims: Record<string, unknown>) =>
+    (await issueTokens({ key, now: NOW, overrides: { access: { [NAMESPACE]: JSON.stringify(claims) } } })).accessToken;
+
+  it('an accepted token whose role and session variables hold escape sequences, C1, bidi and newlines', async () => {
+    const role = `user${FORGED_LINE}`;
+    const orgId = `org${HIDDEN_CHARACTERS}`;
+    const token = await claimsToken({
+      'x-hasura-allowed-roles': [role],
+      'x-hasura-default-role': role,
+      'x-hasura-user-id': USER_SUB,
+      'x-hasura-org-id': orgId,
+      [`x-hasura-${FORGED_LINE}`]: 'v',
+    });
+    const result = await check(['--token', token]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expectTerminalSafe(result.stdout, 7);
+    const lines = result.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['Hasura accepts this token.', expect.stringMatching(/^role: "/), 'session variables:']);
+    // Nothing is lost: each escaped value reads back as the original.
+    expect(JSON.parse(lines[1].slice('role: '.length))).toBe(role);
+    const orgLine = lines.find((line) => line.startsWith('  x-hasura-org-id: '))!;
+    expect(JSON.parse(orgLine.slice('  x-hasura-org-id: '.length))).toBe(orgId);
+    expect(lines.find((line) => line.startsWith('  "x-hasura-'))).toBe(`  ${JSON.stringify(`x-hasura-${FORGED_LINE}`)}: "v"`);
+  });
+
+  it.each<[string, () => Promise<string[]>, number]>([
+    ['an iss with an OSC sequence and a newline (issuer advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, iss: `https://x${FORGED_LINE}` }, key)], 4],
+    ['an aud with escapes (audience advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, aud: `evil\u001b[1A\u009b\u202e\nrole admin` }, key)], 4],
+    ['an alg Hasura cannot decode (message)', async () => ['--token', signJwt(tokens.accessPayload, key, { alg: `RS256${HIDDEN_CHARACTERS}` })], 3],
+    ['stringified claims that are not JSON (message and format advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, [NAMESPACE]: `{${FORGED_LINE}` }, key)], 4],
+    ['a --role with escapes (access-denied advice)', async () => ['--token', tokens.accessToken, '--role', `admin${HIDDEN_CHARACTERS}${FORGED_LINE}`], 4],
+  ])('a refused token: %s', async (_name, argv, lines) => {
+    const result = await check(await argv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.startsWith('Hasura refuses this token.\n')).toBe(true);
+    expectTerminalSafe(result.stdout, lines);
+  });
+
+  it('the issuer advice quotes the forged iss, still readable', async () => {
+    const iss = `https://x${FORGED_LINE}`;
+    const result = await check(['--token', signJwt({ ...tokens.accessPayload, iss }, key)]);
+    const advice = result.stdout.split('\n').find((line) => line.startsWith('advice: '))!;
+    expect(JSON.parse(advice.slice('advice: '.length))).toBe(`The token comes from ${iss}, not ${ISSUER}: it belongs to another user pool, region or endpoint.`);
+  });
+
+  it('a JWKS error whose text holds escapes and newlines: one escaped line on stderr', async () => {
+    const fetcher = { fetch: async () => Promise.reject(new Error(`bad gateway${FORGED_LINE}${HIDDEN_CHARACTERS}`)) };
+    const result = await check(['--token', tokens.accessToken], { fetcher });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.startsWith('check-token: ')).toBe(true);
+    expectTerminalSafe(result.stderr, 1);
+  });
+
+  it('an outputs file whose stack name and output hold escapes: one escaped line on stderr', async () => {
+    const temp = makeTempDir();
+    try {
+      const file = join(temp.dir, 'outputs.json');
+      writeFileSync(file, JSON.stringify({ [`Evil${FORGED_LINE}`]: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: `us-east-1${HIDDEN_CHARACTERS}` } }));
+      const result = await runMain(main, ['--outputs', file, '--token', tokens.accessToken], io());
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expectTerminalSafe(result.stderr, 1);
+      expect(result.stderr).toContain('output Region: expected an AWS region');
+    } finally {
+      temp.cleanup();
+    }
   });
 });

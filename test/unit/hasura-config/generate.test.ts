@@ -6,7 +6,21 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { main } from '../../../hasura-config/generate';
 import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
-import { CLIENT_ID, MACHINE_CLIENT_ID, OUTPUTS_FIXTURE, OUTPUTS_FIXTURE_ARG, POOL_ID, REGION, REPO_ROOT, makeTempDir, readText, runMain } from './helpers';
+import {
+  CLIENT_ID,
+  FORGED_LINE,
+  HIDDEN_CHARACTERS,
+  MACHINE_CLIENT_ID,
+  OUTPUTS_FIXTURE,
+  OUTPUTS_FIXTURE_ARG,
+  POOL_ID,
+  REGION,
+  REPO_ROOT,
+  expectTerminalSafe,
+  makeTempDir,
+  readText,
+  runMain,
+} from './helpers';
 
 const GOLDEN_DIR = join(REPO_ROOT, 'test', 'golden');
 const run = (argv: string[]) => runMain(main, argv);
@@ -217,5 +231,67 @@ describe('bad input: exit 2, one line naming the problem, nothing written', () =
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: npm run hasura-config -- /);
+  });
+});
+
+describe('values from options and files are printed escaped', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+  afterEach(() => temp.cleanup());
+
+  it('--out naming a file with escapes and a newline: "wrote" and "is up to date" stay one escaped line', async () => {
+    const out = join(temp.dir, `hasura${FORGED_LINE}${HIDDEN_CHARACTERS}.env`);
+    const wrote = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    expect(wrote.code).toBe(0);
+    expectTerminalSafe(wrote.stdout, 1);
+    expect(JSON.parse(wrote.stdout.slice('wrote '.length))).toBe(out);
+    const again = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--out', out]);
+    expect(again.code).toBe(0);
+    expectTerminalSafe(again.stdout, 1);
+    expect(again.stdout.endsWith(' is up to date\n')).toBe(true);
+  });
+
+  const outputsFile = (document: unknown) => {
+    const file = join(temp.dir, 'outputs.json');
+    writeFileSync(file, JSON.stringify(document));
+    return file;
+  };
+
+  it.each(['env', 'json', 'ddn'])('a namespace with escapes, C1 and bidi: --format %s prints it \\u-escaped, the same value', async (format) => {
+    const namespace = `https://example.com/${FORGED_LINE}\u2028${HIDDEN_CHARACTERS}`;
+    const result = await run([...EXPLICIT, '--namespace', namespace, '--format', format]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expectTerminalSafe(result.stdout, result.stdout.split('\n').length - 1);
+    if (format === 'json') expect(JSON.parse(result.stdout).claims_namespace).toBe(namespace);
+    if (format === 'env') expect(JSON.parse(/^HASURA_GRAPHQL_JWT_SECRET='(.*)'$/m.exec(result.stdout)![1]).claims_namespace).toBe(namespace);
+    if (format === 'ddn') expect(JSON.parse(/^ {10}location: (.*)$/m.exec(result.stdout)![1])).toBe(`/${namespace.replace(/\//g, '~1')}`);
+  });
+
+  it.each<[string, () => string[]]>([
+    ['an outputs file whose stack name and output hold escapes', () => ['--outputs', outputsFile({ [`Evil${FORGED_LINE}`]: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: `us-east-1${HIDDEN_CHARACTERS}` } })]],
+    ['an outputs file with several stacks named with escapes', () => ['--outputs', outputsFile({ [`A${FORGED_LINE}`]: {}, [`B${HIDDEN_CHARACTERS}`]: {} })]],
+    ['a --stack with escapes', () => ['--outputs', OUTPUTS_FIXTURE_ARG, '--stack', `Nope${FORGED_LINE}`]],
+    ['a malformed UserPoolId output with C1 and bidi', () => ['--outputs', outputsFile({ HasuraCognito: { UserPoolId: `us-east-1_${HIDDEN_CHARACTERS}`, UserPoolClientId: CLIENT_ID, Region: REGION } })]],
+    ['a client id in MachineClientIds with escapes', () => ['--outputs', outputsFile({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: REGION, MachineClientIds: `ok,${HIDDEN_CHARACTERS}` } })]],
+    ['a HasuraJwtSecret output whose jwk_url differs, with C1 and bidi', () => {
+      const deployed = { ...buildHasuraJwtSecret({ region: REGION, userPoolId: POOL_ID, clientIds: [CLIENT_ID], namespace: 'https://hasura.io/jwt/claims', claimsFormat: 'stringified_json' }), jwk_url: `https://x${HIDDEN_CHARACTERS}` };
+      return ['--outputs', outputsFile({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: REGION, HasuraJwtSecret: JSON.stringify(deployed) } })];
+    }],
+    ['an unknown option with escapes', () => [`--x${FORGED_LINE}`, REGION]],
+    ['a bare argument with C1 and bidi', () => [`cdk\u0085\u202e.json`]],
+    ['a region with C1', () => ['--region', `us-east-1\u009b2J`, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID]],
+    ['a flag given a value with C1', () => [...EXPLICIT, `--force=yes\u0085`]],
+    ['a bad namespace with C1 (checked by the Lambda\'s parser)', () => [...EXPLICIT, '--namespace', `cognito:\u0085${FORGED_LINE}`]],
+    ['an unauthorized role with C1 and bidi (the env file single-quotes it)', () => [...EXPLICIT, '--unauthorized-role', `anon\u0085\u202e`]],
+    ['a format with C1 and bidi', () => [...EXPLICIT, '--format', `env${HIDDEN_CHARACTERS}`]],
+    ['an outputs path with escapes', () => ['--outputs', join(temp.dir, `missing${FORGED_LINE}.json`)]],
+  ])('%s: exit 2, one escaped line', async (_name, argv) => {
+    const result = await run(argv());
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.startsWith('hasura-config: ')).toBe(true);
+    expectTerminalSafe(result.stderr, 1);
   });
 });

@@ -162,3 +162,25 @@ export async function issueTokens(options: {
   };
   return { idToken: signJwt(idPayload, options.key), accessToken: signJwt(accessPayload, options.key), idPayload, accessPayload };
 }
+
+// ---- hostile values ----------------------------------------------------------------------------
+
+/** An OSC window title, a BEL and a newline that would paint a forged "role: admin" line. */
+export const FORGED_LINE = '\u001b]0;pwned\u0007\nrole: admin';
+/** C1 CSI, DEL, a right-to-left override and a carriage return. */
+export const HIDDEN_CHARACTERS = '\u009b31m\u007f\u202enimda\rrole: admin';
+
+/**
+ * What a terminal must never receive from a value: C0 controls other than our own line feeds,
+ * DEL, C1, and the bidi, zero-width and separator characters terminal-text.ts escapes.
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
+
+/** `text` holds exactly `lines` lines (when given), none forged as "role: admin", and nothing a terminal would interpret. */
+export function expectTerminalSafe(text: string, lines?: number): void {
+  expect(text).not.toMatch(TERMINAL_UNSAFE);
+  expect(text.endsWith('\n')).toBe(true);
+  const shown = text.slice(0, -1).split('\n');
+  if (lines !== undefined) expect(shown).toHaveLength(lines);
+  expect(shown.filter((line) => line.startsWith('role: admin'))).toEqual([]);
+}

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CLIENT_ID, OUTPUTS_FIXTURE_ARG, REGION, REPO_ROOT, issueTokens, makeSigningKey } from './helpers';
+import { CLIENT_ID, FORGED_LINE, HIDDEN_CHARACTERS, OUTPUTS_FIXTURE_ARG, REGION, REPO_ROOT, expectTerminalSafe, issueTokens, makeSigningKey } from './helpers';
 
 const TSX_CLI = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
@@ -47,12 +47,17 @@ describe('check-token as a process', () => {
   let endpoint: string;
   const key = makeSigningKey('local-key');
   const pool = 'local_EXAMPLE1';
+  // Its key's `use` holds escapes: aws-jwt-verify quotes it in an error check-token does not expect.
+  const hostilePool = 'local_HOSTILE1';
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.url === `/${pool}/.well-known/jwks.json`) {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ keys: [key.jwk] }));
+      } else if (request.url === `/${hostilePool}/.well-known/jwks.json`) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ keys: [{ ...key.jwk, use: `sig${FORGED_LINE}${HIDDEN_CHARACTERS}` }] }));
       } else {
         response.writeHead(404).end();
       }
@@ -94,5 +99,15 @@ describe('check-token as a process', () => {
     const args = ['--region', REGION, '--user-pool-id', 'local_NOPE', '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', accessToken];
     const result = await tsx('check-token.ts', args);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `check-token: cannot load the JWKS from ${endpoint}/local_NOPE/.well-known/jwks.json: HTTP 404\n` });
+  });
+
+  it('an unexpected error quoting the JWKS (exit 70): its stack is printed escaped, line by line', async () => {
+    const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/${hostilePool}` });
+    const args = ['--region', REGION, '--user-pool-id', hostilePool, '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', accessToken];
+    const result = await tsx('check-token.ts', args);
+    expect(result.code).toBe(70);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('JWK use not allowed: sig\\u001b]0;pwned\\u0007');
+    expectTerminalSafe(result.stderr);
   });
 });

@@ -1,4 +1,4 @@
-import { printable, quoted } from '../../../hasura-config/terminal-text';
+import { isSafeToPrint, printable, quoted, quotedJson } from '../../../hasura-config/terminal-text';
 
 describe('printable', () => {
   it('leaves plain text, including non-ASCII letters, unchanged', () => {
@@ -27,5 +27,21 @@ describe('quoted', () => {
   it('always quotes, and round-trips through JSON.parse', () => {
     expect(quoted('org-1')).toBe('"org-1"');
     expect(JSON.parse(quoted('a"\\\u0085'))).toBe('a"\\\u0085');
+  });
+});
+
+describe('quotedJson', () => {
+  it('is JSON.stringify for safe values, and escapes unsafe characters inside strings only', () => {
+    const value = { a: ['x', 1, null], 'k\u0085': 'v\u202e\n' };
+    expect(quotedJson({ a: ['x', 1, null] })).toBe(JSON.stringify({ a: ['x', 1, null] }));
+    expect(quotedJson(value)).toBe('{"a":["x",1,null],"k\\u0085":"v\\u202e\\n"}');
+    expect(JSON.parse(quotedJson(value)!)).toEqual(value);
+    expect(quotedJson(undefined)).toBeUndefined();
+  });
+});
+
+describe('isSafeToPrint', () => {
+  it('is true exactly when printable leaves the text unchanged', () => {
+    for (const text of ['plain', 'Zoë', 'a\tb', 'a\u0085b', 'a\u2066b', '']) expect(isSafeToPrint(text)).toBe(printable(text) === text);
   });
 });
