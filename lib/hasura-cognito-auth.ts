@@ -19,6 +19,7 @@ import {
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
   aws_cognito as cognito,
+  aws_iam as iam,
   aws_lambda as lambda,
   aws_lambda_nodejs as nodejs,
   aws_logs as logs,
@@ -270,6 +271,14 @@ export class HasuraCognitoAuth extends Construct {
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy,
     });
+    // The trigger calls no AWS API; it only writes its own log group. grantWrite allows
+    // CreateLogStream and PutLogEvents on the group's ARN, which ends in `:*` and so covers its
+    // streams. No AWSLambdaBasicExecutionRole: it allows those and CreateLogGroup on every log group.
+    const role = new iam.Role(this, 'PreTokenGenerationRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Cognito pre token generation trigger: writes its own log group, nothing else',
+    });
+    this.logGroup.grantWrite(role);
     // With machine clients, the function's environment holds their client ids, and a client
     // depends on the pool. The pool then cannot depend on the function (cycle), so it gets the
     // function's ARN built from an explicit name instead of a reference.
@@ -288,6 +297,7 @@ export class HasuraCognitoAuth extends Construct {
       memorySize: PRE_TOKEN_MEMORY_MB,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
+      role,
       environment: { [CLAIMS_CONFIG_ENV]: this.lambdaClaimsConfig() },
       bundling: {
         minify: PRE_TOKEN_BUNDLING.minify,
@@ -297,15 +307,6 @@ export class HasuraCognitoAuth extends Construct {
         externalModules: [...PRE_TOKEN_BUNDLING.externalModules],
       },
     });
-    const role = this.preTokenGenerationFunction.role;
-    if (role !== undefined) {
-      Validations.of(role).acknowledge({
-        // Only this one managed policy; any other would still be reported.
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only grants writing the function\'s own CloudWatch logs; the trigger calls no other AWS API.',
-      });
-    }
 
     const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;
     const version = LAMBDA_VERSIONS[config.triggerVersion];
