@@ -15,6 +15,7 @@ import {
   Names,
   RemovalPolicy,
   Stack,
+  Token,
   Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
@@ -26,10 +27,11 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CLAIMS_CONFIG_ENV, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
+import { CLAIMS_CONFIG_ENV, fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
 import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
+import { STACK_CONFIG_CONTEXT_KEY, StackConfigError } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -352,6 +354,17 @@ export class HasuraCognitoAuth extends Construct {
       props.alarmTopic ??
       (config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : undefined);
     if (topic !== undefined) {
+      // CloudWatch publishes alarm actions only to a topic in the alarm's region; PutMetricAlarm
+      // refuses another ("Invalid region … specified"). Checked here when both regions are known;
+      // an environment-agnostic stack learns it at deploy. Another account's topic is allowed: it
+      // works when the topic's access policy lets cloudwatch.amazonaws.com publish.
+      if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(topic.env.region) && topic.env.region !== stack.region) {
+        throw new StackConfigError(
+          props.alarmTopic !== undefined ? 'alarmTopic' : fieldPath(STACK_CONFIG_CONTEXT_KEY, 'alarmTopicArn'),
+          `an SNS topic in ${stack.region}, the stack's region (CloudWatch alarm actions cannot publish to another region)`,
+          `a topic in ${topic.env.region}`,
+        );
+      }
       this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
       this.alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
     }
