@@ -138,7 +138,15 @@ export class HasuraCognitoAuth extends Construct {
     this.config = config;
     this.triggerVersion = config.triggerVersion;
     const stack = Stack.of(this);
-    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // removalPolicy "retain": the pool is Retain and deletion-protected. Not RetainExceptOnCreate:
+    // a failed first deploy would then delete the pool, which deletion protection refuses (the
+    // AWS::Cognito::UserPool delete handler holds only cognito-idp:DeleteUserPool and cannot turn it
+    // off), so the rollback itself would fail. What goes with the pool (groups, domain, log group) is
+    // RetainExceptOnCreate: kept when the stack is deleted, removed when the deploy that created it
+    // rolls back, so a retry does not trip over a group or domain left behind. README "Tear the stack down".
+    const retain = config.removalPolicy === 'retain';
+    const poolRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const companionRemovalPolicy = retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const hasMachineClients = Object.keys(config.machineClients).length > 0;
 
     // --- User pool -------------------------------------------------------------------------------
@@ -170,8 +178,8 @@ export class HasuraCognitoAuth extends Construct {
       mfa: { optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED, off: cognito.Mfa.OFF }[config.mfa],
       ...(config.mfa === 'off' ? {} : { mfaSecondFactor: { sms: false, otp: true } }),
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: config.removalPolicy === 'retain',
-      removalPolicy,
+      deletionProtection: retain,
+      removalPolicy: poolRemovalPolicy,
       ...props.userPoolProps,
     });
     if (config.featurePlan !== 'plus') {
@@ -200,12 +208,14 @@ export class HasuraCognitoAuth extends Construct {
         precedence,
         description: `Hasura role ${config.claims.groupRoles[groupName]}`,
       });
-      group.applyRemovalPolicy(removalPolicy);
+      group.applyRemovalPolicy(companionRemovalPolicy);
     });
 
     // --- Domain (managed login and the M2M token endpoint) ----------------------------------------
     if (config.domainPrefix !== undefined) {
       this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.domainPrefix } });
+      // Kept with the pool: a released prefix can be registered by any account, under the URL users know.
+      this.domain.applyRemovalPolicy(companionRemovalPolicy);
     }
 
     // --- User app client ---------------------------------------------------------------------------
@@ -271,7 +281,7 @@ export class HasuraCognitoAuth extends Construct {
     // --- Pre token generation Lambda ----------------------------------------------------------------
     this.logGroup = new logs.LogGroup(this, 'PreTokenGenerationLogs', {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
+      removalPolicy: companionRemovalPolicy,
     });
     // The trigger calls no AWS API; it only writes its own log group. grantWrite allows
     // CreateLogStream and PutLogEvents on the group's ARN, which ends in `:*` and so covers its
