@@ -15,20 +15,23 @@ import {
   Names,
   RemovalPolicy,
   Stack,
+  Token,
   Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
   aws_cognito as cognito,
+  aws_iam as iam,
   aws_lambda as lambda,
   aws_lambda_nodejs as nodejs,
   aws_logs as logs,
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CLAIMS_CONFIG_ENV, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
+import { CLAIMS_CONFIG_ENV, fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
 import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
+import { STACK_CONFIG_CONTEXT_KEY, StackConfigError } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -135,7 +138,15 @@ export class HasuraCognitoAuth extends Construct {
     this.config = config;
     this.triggerVersion = config.triggerVersion;
     const stack = Stack.of(this);
-    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // removalPolicy "retain": the pool is Retain and deletion-protected. Not RetainExceptOnCreate:
+    // a failed first deploy would then delete the pool, which deletion protection refuses (the
+    // AWS::Cognito::UserPool delete handler holds only cognito-idp:DeleteUserPool and cannot turn it
+    // off), so the rollback itself would fail. What goes with the pool (groups, domain, log group) is
+    // RetainExceptOnCreate: kept when the stack is deleted, removed when the deploy that created it
+    // rolls back, so a retry does not trip over a group or domain left behind. README "Tear the stack down".
+    const retain = config.removalPolicy === 'retain';
+    const poolRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const companionRemovalPolicy = retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const hasMachineClients = Object.keys(config.machineClients).length > 0;
 
     // --- User pool -------------------------------------------------------------------------------
@@ -167,8 +178,8 @@ export class HasuraCognitoAuth extends Construct {
       mfa: { optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED, off: cognito.Mfa.OFF }[config.mfa],
       ...(config.mfa === 'off' ? {} : { mfaSecondFactor: { sms: false, otp: true } }),
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: config.removalPolicy === 'retain',
-      removalPolicy,
+      deletionProtection: retain,
+      removalPolicy: poolRemovalPolicy,
       ...props.userPoolProps,
     });
     if (config.featurePlan !== 'plus') {
@@ -197,12 +208,14 @@ export class HasuraCognitoAuth extends Construct {
         precedence,
         description: `Hasura role ${config.claims.groupRoles[groupName]}`,
       });
-      group.applyRemovalPolicy(removalPolicy);
+      group.applyRemovalPolicy(companionRemovalPolicy);
     });
 
     // --- Domain (managed login and the M2M token endpoint) ----------------------------------------
     if (config.domainPrefix !== undefined) {
       this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.domainPrefix } });
+      // Kept with the pool: a released prefix can be registered by any account, under the URL users know.
+      this.domain.applyRemovalPolicy(companionRemovalPolicy);
     }
 
     // --- User app client ---------------------------------------------------------------------------
@@ -268,8 +281,16 @@ export class HasuraCognitoAuth extends Construct {
     // --- Pre token generation Lambda ----------------------------------------------------------------
     this.logGroup = new logs.LogGroup(this, 'PreTokenGenerationLogs', {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
+      removalPolicy: companionRemovalPolicy,
     });
+    // The trigger calls no AWS API; it only writes its own log group. grantWrite allows
+    // CreateLogStream and PutLogEvents on the group's ARN, which ends in `:*` and so covers its
+    // streams. No AWSLambdaBasicExecutionRole: it allows those and CreateLogGroup on every log group.
+    const role = new iam.Role(this, 'PreTokenGenerationRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Cognito pre token generation trigger: writes its own log group, nothing else',
+    });
+    this.logGroup.grantWrite(role);
     // With machine clients, the function's environment holds their client ids, and a client
     // depends on the pool. The pool then cannot depend on the function (cycle), so it gets the
     // function's ARN built from an explicit name instead of a reference.
@@ -288,6 +309,7 @@ export class HasuraCognitoAuth extends Construct {
       memorySize: PRE_TOKEN_MEMORY_MB,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
+      role,
       environment: { [CLAIMS_CONFIG_ENV]: this.lambdaClaimsConfig() },
       bundling: {
         minify: PRE_TOKEN_BUNDLING.minify,
@@ -297,15 +319,6 @@ export class HasuraCognitoAuth extends Construct {
         externalModules: [...PRE_TOKEN_BUNDLING.externalModules],
       },
     });
-    const role = this.preTokenGenerationFunction.role;
-    if (role !== undefined) {
-      Validations.of(role).acknowledge({
-        // Only this one managed policy; any other would still be reported.
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only grants writing the function\'s own CloudWatch logs; the trigger calls no other AWS API.',
-      });
-    }
 
     const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;
     const version = LAMBDA_VERSIONS[config.triggerVersion];
@@ -351,6 +364,17 @@ export class HasuraCognitoAuth extends Construct {
       props.alarmTopic ??
       (config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : undefined);
     if (topic !== undefined) {
+      // CloudWatch publishes alarm actions only to a topic in the alarm's region; PutMetricAlarm
+      // refuses another ("Invalid region … specified"). Checked here when both regions are known;
+      // an environment-agnostic stack learns it at deploy. Another account's topic is allowed: it
+      // works when the topic's access policy lets cloudwatch.amazonaws.com publish.
+      if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(topic.env.region) && topic.env.region !== stack.region) {
+        throw new StackConfigError(
+          props.alarmTopic !== undefined ? 'alarmTopic' : fieldPath(STACK_CONFIG_CONTEXT_KEY, 'alarmTopicArn'),
+          `an SNS topic in ${stack.region}, the stack's region (CloudWatch alarm actions cannot publish to another region)`,
+          `a topic in ${topic.env.region}`,
+        );
+      }
       this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
       this.alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
     }

@@ -4,7 +4,8 @@
  *              (`npm start`, which serves until Ctrl-C, gets a Ctrl-C once it says it is serving)
  *   sh ci      run by .ci/run (checked against the script's text)
  *   sh aws     needs an AWS account (the live suite deploys for real); here the CLI and flags are
- *              checked against the commands' own help
+ *              checked against the commands' own help, and `aws` commands against the AWS SDK's
+ *              model of the same API (the AWS CLI is generated from it)
  *   sh docker  needs a Docker engine, which CI does not have; the compose file it starts is
  *              golden-tested
  * A block without a marker fails the test, so a new command cannot slip in unproven.
@@ -13,6 +14,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as cognitoIdp from '@aws-sdk/client-cognito-identity-provider';
+import { NormalizedSchema } from '@smithy/core/schema';
 import { LOCAL_HOST } from '../../lib/local/local-stack';
 import { choosePort } from '../../lib/local/ports';
 
@@ -95,6 +98,10 @@ it('uses only subcommands and flags that exist in the blocks marked aws', () => 
     const command = line.split(' | ').at(-1)!;
     const words = command.split(/\s+/).filter((w) => w !== '-s');
     const flags = words.filter((w) => w.startsWith('--') && w !== '--');
+    if (words[0] === 'aws') {
+      checkAwsCliCommand(words);
+      continue;
+    }
     let help: string;
     if (words[0] === 'npx' && words[1] === 'cdk') {
       help = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), [words[2], '--help'], { cwd: ROOT, env, encoding: 'utf8' }).stdout;
@@ -110,6 +117,39 @@ it('uses only subcommands and flags that exist in the blocks marked aws', () => 
     for (const flag of flags) expect(help).toContain(flag);
   }
 });
+
+/** SDK models of the services whose `aws` commands the README may use, by CLI service name. */
+const AWS_API_MODELS: Record<string, Record<string, unknown>> = { 'cognito-idp': cognitoIdp };
+/** Options of the AWS CLI itself, which every command takes. */
+const AWS_CLI_OPTIONS = ['--region', '--profile', '--output', '--query', '--endpoint-url', '--no-cli-pager'];
+
+const pascalCase = (kebab: string) => kebab.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+/**
+ * `aws <service> <operation> --flag value …`: the operation must exist in the SDK's model, every
+ * flag must name a member of its input (`--user-pool-id` is `UserPoolId`), and a shorthand value
+ * (`Key=value,…`) of a structure member may only use that structure's members.
+ */
+function checkAwsCliCommand(words: string[]): void {
+  const [, service, operation, ...rest] = words;
+  const model = AWS_API_MODELS[service];
+  if (model === undefined) throw new Error(`README command not checkable (no SDK model for aws ${service}): ${words.join(' ')}`);
+  const request = model[`${pascalCase(operation)}Request$`];
+  if (request === undefined) throw new Error(`aws ${service} has no operation ${operation}`);
+  const input = NormalizedSchema.of(request as Parameters<typeof NormalizedSchema.of>[0]);
+  const members = Object.keys(input.getMemberSchemas());
+  rest.forEach((word, index) => {
+    if (!word.startsWith('--') || AWS_CLI_OPTIONS.includes(word)) return;
+    const member = pascalCase(word.slice(2));
+    expect(`${operation} ${word} -> ${members.includes(member) ? member : 'no such member'}`).toBe(`${operation} ${word} -> ${member}`);
+    const schema = input.getMemberSchema(member);
+    const value = rest[index + 1] ?? '';
+    if (schema.isStructSchema() && /^\w+=/.test(value)) {
+      const keys = value.split(',').map((pair) => pair.split('=')[0]);
+      expect(keys.filter((key) => !Object.keys(schema.getMemberSchemas()).includes(key))).toEqual([]);
+    }
+  });
+}
 
 describe('blocks marked tested, run in a copy of the repository', () => {
   let copy: string;
