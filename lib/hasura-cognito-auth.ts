@@ -25,7 +25,13 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CLAIMS_CONFIG_ENV, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
+import {
+  CLAIMS_CONFIG_ENV,
+  serializeClaimsConfig,
+  type ClaimsConfig,
+  type MachineClientConfig,
+  type StandardAttribute,
+} from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
 import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
@@ -67,8 +73,8 @@ const LAMBDA_VERSIONS: Record<TriggerVersion, cognito.LambdaVersion> = {
   V3_0: cognito.LambdaVersion.V3_0,
 };
 
-/** OIDC attribute name -> the CDK mask key that stands for it. */
-const STANDARD_ATTRIBUTE_MASK: Record<string, keyof cognito.StandardAttributesMask> = {
+/** Standard attribute name -> the CDK mask key that stands for it (every one but `sub`, which has none). */
+const STANDARD_ATTRIBUTE_MASK: Record<Exclude<StandardAttribute, 'sub'>, keyof cognito.StandardAttributesMask> = {
   address: 'address',
   birthdate: 'birthdate',
   email: 'email',
@@ -98,8 +104,8 @@ export function clientAttributes(names: readonly string[]): cognito.ClientAttrib
     if (name.startsWith('custom:')) {
       custom.push(name.slice('custom:'.length));
     } else {
-      const key = STANDARD_ATTRIBUTE_MASK[name];
-      if (key === undefined) throw new Error(`No CDK attribute mask for ${JSON.stringify(name)}`);
+      if (!Object.hasOwn(STANDARD_ATTRIBUTE_MASK, name)) throw new Error(`No CDK attribute mask for ${JSON.stringify(name)}`);
+      const key = STANDARD_ATTRIBUTE_MASK[name as keyof typeof STANDARD_ATTRIBUTE_MASK];
       mask[key] = true;
     }
   }

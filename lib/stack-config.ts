@@ -7,6 +7,7 @@
  */
 import {
   CLAIMS_CONFIG_FIELDS,
+  STANDARD_ATTRIBUTES,
   fieldPath,
   parseClaimsConfig,
   type ClaimsConfig,
@@ -48,14 +49,16 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** Standard attributes an app client can be allowed to read: all but `sub`, which every token carries anyway. */
+export const READABLE_STANDARD_ATTRIBUTES: readonly string[] = STANDARD_ATTRIBUTES.filter((a) => a !== 'sub');
+
 /**
- * OIDC standard attributes Cognito knows. `sub` is never writable and `email_verified` /
- * `phone_number_verified` only through verification, so none of them appear here.
+ * Standard attributes an app client can be allowed to write: `sub` never is, and `email_verified` /
+ * `phone_number_verified` change only through verification.
  */
-export const STANDARD_ATTRIBUTES: readonly string[] = [
-  'address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
-  'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo',
-];
+export const WRITABLE_STANDARD_ATTRIBUTES: readonly string[] = READABLE_STANDARD_ATTRIBUTES.filter(
+  (a) => a !== 'email_verified' && a !== 'phone_number_verified',
+);
 
 /**
  * Profile attributes the app client may let users edit by default. Sign-in identifiers (email,
@@ -240,7 +243,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   // Attributes: what the claims read is never writable by users.
   const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
   const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
-    if (typeof value !== 'string' || !(STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
+    if (typeof value !== 'string' || !(WRITABLE_STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
       throw new StackConfigError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
     }
     if (claimAttributes.includes(value)) {
@@ -264,7 +267,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     'email',
     'email_verified',
     ...writeAttributes,
-    ...claimAttributes.filter((a) => STANDARD_ATTRIBUTES.includes(a)),
+    ...claimAttributes.filter((a) => READABLE_STANDARD_ATTRIBUTES.includes(a)),
     ...customAttributes,
   ]).sort();
 

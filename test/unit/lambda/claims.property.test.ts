@@ -8,6 +8,7 @@ import {
   parseClaimsConfig,
   parseClaimsConfigJson,
   RESERVED_CLAIMS,
+  STANDARD_ATTRIBUTES,
   type ClaimsConfig,
   type ClaimsConfigInput,
 } from '../../../lambda/claims-config';
@@ -170,6 +171,7 @@ it('issues only well-formed Hasura claims derived from groupRoles, or refuses th
 const invalidField: fc.Arbitrary<[keyof ClaimsConfigInput | 'unknown', unknown, string]> = fc.oneof(
   fc.constant<[string, unknown, string]>(['namespace', '', 'namespace']),
   fc.constantFrom(...RESERVED_CLAIMS).map((n): [string, unknown, string] => ['namespace', n, 'namespace']),
+  fc.tuple(fc.constantFrom(...STANDARD_ATTRIBUTES), fc.boolean()).map(([n, upper]): [string, unknown, string] => ['namespace', upper ? n.toUpperCase() : n, 'namespace']),
   fc.string().filter((s) => s !== 'json' && s !== 'stringified_json').map((s): [string, unknown, string] => ['claimsFormat', s, 'claimsFormat']),
   fc.string().filter((s) => s !== 'access' && s !== 'id').map((s): [string, unknown, string] => ['tokenUse', s, 'tokenUse']),
   fc.oneof(fc.constant(''), fc.constant(' padded'), fc.integer(), fc.boolean(), fc.constant(null)).map((v): [string, unknown, string] => ['defaultRole', v, 'defaultRole']),
