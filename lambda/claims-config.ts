@@ -130,6 +130,13 @@ const SESSION_VARIABLE: TextRule = [
   HASURA_RESERVED_SESSION_VARIABLES,
 ];
 
+/**
+ * Keys no map may have. Written into a plain object, "__proto__" sets its prototype instead of an
+ * entry, and "constructor" or "prototype" read back inherited values where an entry is missing:
+ * whatever later handles the config by key (the construct, a user's code) would lose or confuse them.
+ */
+export const PROTOTYPE_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 /** The default of every map: one object shared by every config, so frozen. */
 const NONE: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -194,6 +201,7 @@ function read(value: unknown, path: readonly string[], schema: Schema): unknown 
   if ('keys' in shape) {
     for (let i = 0; i < names.length; i++) {
       const at = path.concat(names[i]);
+      if (PROTOTYPE_NAMES.includes(names[i])) fail(at, `${shape.keys[1]}, not "__proto__", "constructor" or "prototype"`, names[i]);
       entries.push([read(names[i], at, shape.keys) as string, read(object[names[i]], at, shape.values)]);
     }
   } else {

@@ -239,7 +239,8 @@ export class HasuraCognitoAuth extends Construct {
     });
 
     // --- Machine clients (client-credentials grant) -------------------------------------------------
-    const machineClients: Record<string, cognito.UserPoolClient> = {};
+    // Keyed by names from the config: no prototype, so no name can be anything but an entry.
+    const machineClients: Record<string, cognito.UserPoolClient> = Object.create(null);
     if (hasMachineClients) {
       const scope = new cognito.ResourceServerScope({
         scopeName: HASURA_GRAPHQL_SCOPE,
@@ -386,10 +387,9 @@ export class HasuraCognitoAuth extends Construct {
   private lambdaClaimsConfig(): string {
     const names = Object.keys(this.config.machineClients);
     if (names.length === 0) return serializeClaimsConfig(this.config.claims);
-    const machineClients: Record<string, MachineClientConfig> = {};
-    for (const name of names) {
-      machineClients[this.machineClients[name].userPoolClientId] = this.config.machineClients[name];
-    }
+    const machineClients: Record<string, MachineClientConfig> = Object.fromEntries(
+      names.map((name) => [this.machineClients[name].userPoolClientId, this.config.machineClients[name]]),
+    );
     const claims: ClaimsConfig = { ...this.config.claims, machineClients };
     return Stack.of(this).toJsonString(claims);
   }

@@ -7,6 +7,7 @@
  */
 import {
   CLAIMS_CONFIG_FIELDS,
+  PROTOTYPE_NAMES,
   STANDARD_ATTRIBUTES,
   fieldPath,
   parseClaimsConfig,
@@ -178,8 +179,13 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const machineClientsInput = fields.machineClients;
   if (machineClientsInput !== undefined && isPlainObject(machineClientsInput)) {
     for (const name of Object.keys(machineClientsInput)) {
-      if (!MACHINE_CLIENT_NAME.test(name)) {
-        throw new StackConfigError(fieldPath(at('machineClients'), name), 'a machine client name (1-64 letters, digits or _)', JSON.stringify(name));
+      // Prototype names would be lost or confused wherever clients are kept by name.
+      if (!MACHINE_CLIENT_NAME.test(name) || PROTOTYPE_NAMES.includes(name)) {
+        throw new StackConfigError(
+          fieldPath(at('machineClients'), name),
+          'a machine client name (1-64 letters, digits or _), not "__proto__", "constructor" or "prototype"',
+          JSON.stringify(name),
+        );
       }
     }
   }

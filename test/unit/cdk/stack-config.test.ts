@@ -155,6 +155,14 @@ describe('invalid configs name the field', () => {
     expect(error.message).toMatch(message);
   });
 
+  test.each(['__proto__', 'constructor', 'prototype'])('a machine client named %s is refused, naming it', (name) => {
+    // As cdk.json and -c deliver it: JSON, where "__proto__" is an own key.
+    const error = errorOf(JSON.parse(`{"machineClients":{"${name}":{"role":"svc"},"reporting":{"role":"r"}},"domainPrefix":"ex-auth"}`));
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect(error.field).toBe(`hasuraCognito.machineClients.${name}`);
+    expect(error.message).toContain('not "__proto__", "constructor" or "prototype"');
+  });
+
   test('claims errors come from the shared parser, pool option errors from StackConfigError', () => {
     expect(errorOf({ defaultRole: 42 })).toBeInstanceOf(ClaimsConfigError);
     const poolError = errorOf({ mfa: 'on' });

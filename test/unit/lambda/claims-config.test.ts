@@ -89,10 +89,37 @@ describe('parseClaimsConfig', () => {
     );
   });
 
-  it('keeps a "__proto__" group as data, never as a prototype', () => {
-    const config = parseClaimsConfigJson('{"groupRoles":{"__proto__":"admin"}}');
-    expect(Object.getPrototypeOf(config.groupRoles)).toBe(Object.prototype);
-    expect(Object.keys(config.groupRoles)).toEqual(['__proto__']);
+  // JSON.parse keeps "__proto__" as an own key, as the Lambda and cdk.json read it; code that later
+  // writes such a key into a plain object sets the prototype instead, and the entry is lost.
+  const MAPS: [string, (key: string) => unknown][] = [
+    ['groupRoles', (key) => ({ groupRoles: { [key]: 'admin' } })],
+    ['sessionVariables', (key) => ({ sessionVariables: { [key]: 'sub' } })],
+    ['machineClients', (key) => ({ machineClients: { [key]: { role: 'service' } } })],
+    ['machineClients.abc123.sessionVariables', (key) => ({ machineClients: { abc123: { role: 'service', sessionVariables: { [key]: 'x' } } } })],
+  ];
+  const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype'];
+
+  it.each(MAPS)('refuses __proto__, constructor and prototype as keys of %s, naming the key', (map, input) => {
+    for (const key of PROTOTYPE_NAMES) {
+      const json = JSON.stringify(input(key));
+      let error: unknown;
+      try {
+        parseClaimsConfigJson(json);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ClaimsConfigError);
+      expect((error as ClaimsConfigError).field).toBe(`HASURA_CLAIMS_CONFIG.${map}.${key}`);
+      expect((error as ClaimsConfigError).expected).toContain('not "__proto__", "constructor" or "prototype"');
+    }
+  });
+
+  it('accepts other keys that merely contain those names', () => {
+    expect(Object.keys(parseClaimsConfig({ groupRoles: { '__proto__s': 'a', Constructor: 'b', 'prototype-admins': 'c' } }).groupRoles)).toEqual([
+      '__proto__s',
+      'Constructor',
+      'prototype-admins',
+    ]);
   });
 
   /**
