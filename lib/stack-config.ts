@@ -83,7 +83,13 @@ export interface PoolOptions {
   readonly mfa: MfaMode;
   /** `retain` keeps the pool (and turns deletion protection on); `destroy` is for throwaway stacks. */
   readonly removalPolicy: RemovalMode;
-  /** Attributes users may write beyond the default profile set (standard names or `custom:*`). */
+  /**
+   * The custom attributes created on the pool (`custom:<name>`), in declared order. The pool's
+   * schema comes from this list only: Cognito can add a custom attribute to a pool but never remove
+   * or change one, so entries may be added, never removed or changed.
+   */
+  readonly customAttributes: readonly string[];
+  /** Attributes users may write beyond the default profile set (standard names or declared `custom:*`). */
   readonly userWritableAttributes: readonly string[];
   /** OAuth code grant redirect URLs; empty means OAuth is disabled on the user client. */
   readonly callbackUrls: readonly string[];
@@ -110,8 +116,6 @@ export interface StackConfig extends PoolOptions {
   readonly machineClients: Readonly<Record<string, MachineClientConfig>>;
   /** Attributes the claims read (`userIdAttribute` and `sessionVariables` values). */
   readonly claimAttributes: readonly string[];
-  /** Custom attributes to create on the pool (read by the claims or user-writable). */
-  readonly customAttributes: readonly string[];
   /** Attributes the user app client may write: explicit, never one the claims read. */
   readonly writeAttributes: readonly string[];
   /** Attributes the user app client may read. */
@@ -129,6 +133,7 @@ export const POOL_OPTION_FIELDS: readonly (keyof PoolOptions)[] = [
   'passwordMinLength',
   'mfa',
   'removalPolicy',
+  'customAttributes',
   'userWritableAttributes',
   'callbackUrls',
   'logoutUrls',
@@ -246,6 +251,28 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     );
   }
 
+  // Custom attributes: the pool's schema is this list and nothing else. Cognito never removes or
+  // changes a custom attribute ("Existing schema attributes cannot be modified or deleted"), so a
+  // schema that followed what the claims read would fail the next deploy after an edit.
+  const customAttributes = readList(fields.customAttributes, at('customAttributes'), (value, path) => {
+    if (typeof value !== 'string' || !CUSTOM_ATTRIBUTE.test(value)) {
+      throw new StackConfigError(path, '"custom:<1-20 letters, digits or _>"', describe(value));
+    }
+    return value;
+  });
+  const requireDeclared = (attribute: string, path: string) => {
+    if (!CUSTOM_ATTRIBUTE.test(attribute)) {
+      throw new StackConfigError(path, '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
+    }
+    if (!customAttributes.includes(attribute)) {
+      throw new StackConfigError(
+        path,
+        'a custom attribute declared in customAttributes (add it to customAttributes: the pool\'s custom attributes are created from that list only)',
+        JSON.stringify(attribute),
+      );
+    }
+  };
+
   // Attributes: what the claims read is never writable by users.
   const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
   const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
@@ -255,17 +282,13 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     if (claimAttributes.includes(value)) {
       throw new StackConfigError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
     }
+    if (value.startsWith('custom:')) requireDeclared(value, path);
     return value;
   });
   for (const [name, attribute] of Object.entries(claims.sessionVariables)) {
-    if (attribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(attribute)) {
-      throw new StackConfigError(fieldPath(at('sessionVariables'), name), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
-    }
+    if (attribute.startsWith('custom:')) requireDeclared(attribute, fieldPath(at('sessionVariables'), name));
   }
-  if (claims.userIdAttribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(claims.userIdAttribute)) {
-    throw new StackConfigError(at('userIdAttribute'), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(claims.userIdAttribute));
-  }
-  const customAttributes = unique([...claimAttributes, ...userWritableAttributes].filter((a) => a.startsWith('custom:'))).sort();
+  if (claims.userIdAttribute.startsWith('custom:')) requireDeclared(claims.userIdAttribute, at('userIdAttribute'));
   const writeAttributes = unique([...DEFAULT_USER_WRITABLE_ATTRIBUTES, ...userWritableAttributes])
     .filter((a) => !claimAttributes.includes(a))
     .sort();
@@ -286,6 +309,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     passwordMinLength,
     mfa,
     removalPolicy,
+    customAttributes,
     userWritableAttributes,
     callbackUrls,
     logoutUrls,
@@ -297,7 +321,6 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     logRetentionDays,
     alarmTopicArn,
     claimAttributes,
-    customAttributes,
     writeAttributes,
     readAttributes,
     triggerVersion,
