@@ -25,16 +25,10 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import {
-  CLAIMS_CONFIG_ENV,
-  serializeClaimsConfig,
-  type ClaimsConfig,
-  type MachineClientConfig,
-  type StandardAttribute,
-} from '../lambda/claims-config';
+import { serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
-import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
+import { lambdaEnvironment, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -295,7 +289,7 @@ export class HasuraCognitoAuth extends Construct {
       memorySize: PRE_TOKEN_MEMORY_MB,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
-      environment: { [CLAIMS_CONFIG_ENV]: this.lambdaClaimsConfig() },
+      environment: lambdaEnvironment(this.lambdaClaimsConfig()),
       bundling: {
         minify: PRE_TOKEN_BUNDLING.minify,
         sourceMap: PRE_TOKEN_BUNDLING.sourceMap,

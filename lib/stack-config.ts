@@ -6,15 +6,47 @@
  * No CDK import: the parser is plain data validation, usable without loading aws-cdk-lib.
  */
 import {
+  CLAIMS_CONFIG_ENV,
   CLAIMS_CONFIG_FIELDS,
   PROTOTYPE_NAMES,
   STANDARD_ATTRIBUTES,
   fieldPath,
   parseClaimsConfig,
+  serializeClaimsConfig,
   type ClaimsConfig,
   type MachineClientConfig,
 } from '../lambda/claims-config';
 import { ClaimsConfigError, HasuraCognitoError, type FailedCheck } from '../lambda/errors';
+
+/**
+ * Lambda's quota on a function's environment variables, names and values together (Lambda quotas
+ * page: "Function environment variables: 4 KB, for all environment variables associated with the
+ * function, in aggregate"). CreateFunction fails above it.
+ */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * Length of the app client ids Cognito generates (26 lower-case letters and digits, as the Amplify
+ * maintainers state in aws-amplify/docs#771; the API type allows up to 128, but an id is generated,
+ * never chosen). Machine client ids are only CloudFormation references at synth time.
+ */
+export const COGNITO_CLIENT_ID_LENGTH = 26;
+
+/** The pre token generation function's environment: what the construct sets, and what the quota counts. */
+export function lambdaEnvironment(claimsJson: string): Record<string, string> {
+  return { [CLAIMS_CONFIG_ENV]: claimsJson };
+}
+
+/**
+ * Bytes of an environment as Lambda counts them: its error message shows it measures the JSON of
+ * the variables ("String measured: {...}"). Non-ASCII characters count as the six bytes of a
+ * `\uXXXX` escape, which LocalStack's emulation of the check uses and which is never less than
+ * their UTF-8 length, so a config this count accepts cannot fail on Lambda's.
+ */
+export function lambdaEnvironmentBytes(variables: Readonly<Record<string, string>>): number {
+  const json = JSON.stringify(variables);
+  return json.length + 5 * (json.match(/[^\x00-\x7f]/g)?.length ?? 0);
+}
 
 /** The context key the CDK app reads (`cdk synth -c hasuraCognito='{...}'` overrides cdk.json). */
 export const STACK_CONFIG_CONTEXT_KEY = 'hasuraCognito';
@@ -209,6 +241,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
       '"json"',
     );
   }
+  checkLambdaEnvironment(claims, machineClients, source);
   const triggerVersion: TriggerVersion = hasMachineClients ? 'V3_0' : claims.tokenUse === 'access' ? 'V2_0' : 'V1_0';
 
   const featurePlan = readEnum(fields.featurePlan, FEATURE_PLANS, triggerVersion === 'V1_0' ? 'lite' : 'essentials', at('featurePlan'));
@@ -325,6 +358,27 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     readAttributes,
     triggerVersion,
   });
+}
+
+/**
+ * Refuses claims whose deployed environment would exceed Lambda's quota (CreateFunction would fail
+ * at deploy), naming the map that holds most of it. The environment is the construct's own, with
+ * each machine client keyed by an id of the length Cognito generates.
+ */
+function checkLambdaEnvironment(claims: ClaimsConfig, machineClients: Readonly<Record<string, MachineClientConfig>>, source: string): void {
+  const deployed: ClaimsConfig = {
+    ...claims,
+    machineClients: Object.fromEntries(Object.values(machineClients).map((client, i) => [`client${i}`.padEnd(COGNITO_CLIENT_ID_LENGTH, '0'), client])),
+  };
+  const bytes = lambdaEnvironmentBytes(lambdaEnvironment(serializeClaimsConfig(deployed)));
+  if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return;
+  const maps = ['groupRoles', 'sessionVariables', 'machineClients'] as const;
+  const largest = maps.reduce((a, b) => (JSON.stringify(deployed[b]).length > JSON.stringify(deployed[a]).length ? b : a));
+  throw new StackConfigError(
+    fieldPath(source, largest),
+    `at most ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes of Lambda environment (the claims config is the function's ${CLAIMS_CONFIG_ENV}; fewer or shorter groups, roles, session variables or machine clients)`,
+    `${bytes} bytes`,
+  );
 }
 
 function readUrls(value: unknown, path: string): string[] {
