@@ -72,6 +72,17 @@ export const RESERVED_CLAIMS: readonly string[] = (
 ).split(' ');
 
 /**
+ * Every standard (OIDC) user attribute of a Cognito user pool (developer guide, "Standard
+ * attributes"), including the two Cognito sets itself on verification. Cognito writes each one a
+ * user has into the ID token as a claim of the same name, so none of them can be the namespace.
+ */
+export const STANDARD_ATTRIBUTES = [
+  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
+  'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'sub', 'updated_at', 'website', 'zoneinfo',
+] as const;
+export type StandardAttribute = (typeof STANDARD_ATTRIBUTES)[number];
+
+/**
  * Session variables this project sets itself, or that Hasura overwrites (`x-hasura-role`) or
  * strips (the secrets). A configured session variable must not use these names.
  */
@@ -87,7 +98,10 @@ export const HASURA_RESERVED_SESSION_VARIABLES: readonly string[] = (
  * ever compiled.
  */
 
-/** A string: the pattern it must match, names it must not be, and how an error message says so. */
+/**
+ * A string: the pattern it must match, names it must not be in any case (lower-case names), and how
+ * an error message says so.
+ */
 type TextRule = readonly [pattern: RegExp, expected: string, reserved?: readonly string[]];
 /** A map: every key must pass `keys`, every value `values`. */
 interface MapSchema {
@@ -116,14 +130,28 @@ const SESSION_VARIABLE: TextRule = [
   HASURA_RESERVED_SESSION_VARIABLES,
 ];
 
+/**
+ * Keys no map may have. Written into a plain object, "__proto__" sets its prototype instead of an
+ * entry, and "constructor" or "prototype" read back inherited values where an entry is missing:
+ * whatever later handles the config by key (the construct, a user's code) would lose or confuse them.
+ */
+export const PROTOTYPE_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 /** The default of every map: one object shared by every config, so frozen. */
 const NONE: Readonly<Record<string, never>> = Object.freeze({});
 
 const CLAIMS_CONFIG_SCHEMA = {
   fields: {
     namespace: [
-      // A claim with one of these prefixes would clobber Cognito's or a user attribute's claim.
-      [/^(?!(?:cognito|custom|dev):)\S(?:[^]{0,254}\S)?$/, 'a claim name of 1-256 characters that Cognito does not reserve', RESERVED_CLAIMS],
+      // A claim Cognito reserves, or one it fills from a user attribute (standard, custom: or dev:),
+      // would be Cognito's or the user's: the token without Hasura's claims would still carry a
+      // user-written value under the namespace. Refused in any case: Cognito's handling of case
+      // in claim names is undocumented.
+      [
+        /^(?!(?:cognito|custom|dev):)\S(?:[^]{0,254}\S)?$/i,
+        'a claim name of 1-256 characters that Cognito neither reserves nor fills from a user attribute',
+        RESERVED_CLAIMS.concat(STANDARD_ATTRIBUTES),
+      ],
       DEFAULT_CLAIMS_NAMESPACE,
     ],
     claimsFormat: [[/^(?:stringified_json|json)$/, '"stringified_json" or "json"'], 'stringified_json'],
@@ -162,7 +190,7 @@ function read(value: unknown, path: readonly string[], schema: Schema): unknown 
   // iterator protocol, which makes this function measurably slower to compile on a cold start.
   if (Array.isArray(schema)) {
     const rule = schema as TextRule;
-    return typeof value === 'string' && rule[0].test(value) && !rule[2]?.includes(value) ? value : fail(path, rule[1], value);
+    return typeof value === 'string' && rule[0].test(value) && !rule[2]?.includes(value.toLowerCase()) ? value : fail(path, rule[1], value);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'an object', value);
   const object = value as Record<string, unknown>;
@@ -173,6 +201,7 @@ function read(value: unknown, path: readonly string[], schema: Schema): unknown 
   if ('keys' in shape) {
     for (let i = 0; i < names.length; i++) {
       const at = path.concat(names[i]);
+      if (PROTOTYPE_NAMES.includes(names[i])) fail(at, `${shape.keys[1]}, not "__proto__", "constructor" or "prototype"`, names[i]);
       entries.push([read(names[i], at, shape.keys) as string, read(object[names[i]], at, shape.values)]);
     }
   } else {

@@ -14,7 +14,8 @@ export interface HasuraClaims {
 
 /** What Cognito tells the trigger about a user. Only administrator-controlled data. */
 export interface CognitoUser {
-  readonly attributes: Readonly<Record<string, string | undefined>>;
+  /** Cognito sends strings; each value is type-checked where it is read. */
+  readonly attributes: Readonly<Record<string, unknown>>;
   /** The user pool groups the user belongs to (`groupConfiguration.groupsToOverride`). */
   readonly groups: readonly string[];
 }

@@ -46,10 +46,7 @@ function buildResponse(config: ClaimsConfig, event: PreTokenGenerationEvent): Pr
 
   // Every other source issues tokens to a user (sign-in, managed login, refresh, new password,
   // device): all get the same claims, computed only from groups and attributes.
-  const claims = buildHasuraClaims(config, {
-    attributes: request.userAttributes ?? {},
-    groups: request.groupConfiguration?.groupsToOverride ?? [],
-  });
+  const claims = buildHasuraClaims(config, { attributes: readUserAttributes(request), groups: readGroups(request) });
   if (isV1 && config.claimsFormat !== 'stringified_json') {
     throw new UnsupportedEventError('claimsFormat stringified_json (V1 claims are strings)', 'json');
   }
@@ -63,6 +60,33 @@ function buildResponse(config: ClaimsConfig, event: PreTokenGenerationEvent): Pr
           // to access tokens, only with that value).
           { accessTokenGeneration: { claimsToAddOrOverride: { [config.namespace]: encoded, aud: readClientId(event) } } },
   };
+}
+
+/**
+ * The user's groups: none when Cognito sends none. Anything but an array of strings fails closed:
+ * a string would still answer `includes`, matching group names by substring ("xadminx" has "admin").
+ */
+function readGroups(request: PreTokenGenerationEvent['request']): readonly string[] {
+  const groups: unknown = request.groupConfiguration?.groupsToOverride;
+  if (groups == null) return [];
+  if (!Array.isArray(groups)) throw new UnsupportedEventError('groupsToOverride: an array of strings', typeName(groups));
+  for (let i = 0; i < groups.length; i++) {
+    if (typeof groups[i] !== 'string') throw new UnsupportedEventError('groupsToOverride: an array of strings', `an array with ${typeName(groups[i])} at ${i}`);
+  }
+  return groups;
+}
+
+/** The user's attributes: none when Cognito sends none; anything but a plain object fails closed. */
+function readUserAttributes(request: PreTokenGenerationEvent['request']): Readonly<Record<string, unknown>> {
+  const attributes: unknown = request.userAttributes;
+  if (attributes == null) return {};
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw new UnsupportedEventError('userAttributes: an object', typeName(attributes));
+  return attributes as Readonly<Record<string, unknown>>;
+}
+
+/** The type of a value, never the value: `found` is logged, and event values are user data. */
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
 function readClientId(event: PreTokenGenerationEvent): string {

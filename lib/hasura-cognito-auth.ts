@@ -27,11 +27,10 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CLAIMS_CONFIG_ENV, fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
+import { fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
-import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
-import { STACK_CONFIG_CONTEXT_KEY, StackConfigError } from './stack-config';
+import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -70,8 +69,8 @@ const LAMBDA_VERSIONS: Record<TriggerVersion, cognito.LambdaVersion> = {
   V3_0: cognito.LambdaVersion.V3_0,
 };
 
-/** OIDC attribute name -> the CDK mask key that stands for it. */
-const STANDARD_ATTRIBUTE_MASK: Record<string, keyof cognito.StandardAttributesMask> = {
+/** Standard attribute name -> the CDK mask key that stands for it (every one but `sub`, which has none). */
+const STANDARD_ATTRIBUTE_MASK: Record<Exclude<StandardAttribute, 'sub'>, keyof cognito.StandardAttributesMask> = {
   address: 'address',
   birthdate: 'birthdate',
   email: 'email',
@@ -101,8 +100,8 @@ export function clientAttributes(names: readonly string[]): cognito.ClientAttrib
     if (name.startsWith('custom:')) {
       custom.push(name.slice('custom:'.length));
     } else {
-      const key = STANDARD_ATTRIBUTE_MASK[name];
-      if (key === undefined) throw new Error(`No CDK attribute mask for ${JSON.stringify(name)}`);
+      if (!Object.hasOwn(STANDARD_ATTRIBUTE_MASK, name)) throw new Error(`No CDK attribute mask for ${JSON.stringify(name)}`);
+      const key = STANDARD_ATTRIBUTE_MASK[name as keyof typeof STANDARD_ATTRIBUTE_MASK];
       mask[key] = true;
     }
   }
@@ -246,7 +245,8 @@ export class HasuraCognitoAuth extends Construct {
     });
 
     // --- Machine clients (client-credentials grant) -------------------------------------------------
-    const machineClients: Record<string, cognito.UserPoolClient> = {};
+    // Keyed by names from the config: no prototype, so no name can be anything but an entry.
+    const machineClients: Record<string, cognito.UserPoolClient> = Object.create(null);
     if (hasMachineClients) {
       const scope = new cognito.ResourceServerScope({
         scopeName: HASURA_GRAPHQL_SCOPE,
@@ -310,7 +310,7 @@ export class HasuraCognitoAuth extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: this.logGroup,
       role,
-      environment: { [CLAIMS_CONFIG_ENV]: this.lambdaClaimsConfig() },
+      environment: lambdaEnvironment(this.lambdaClaimsConfig()),
       bundling: {
         minify: PRE_TOKEN_BUNDLING.minify,
         sourceMap: PRE_TOKEN_BUNDLING.sourceMap,
@@ -404,10 +404,9 @@ export class HasuraCognitoAuth extends Construct {
   private lambdaClaimsConfig(): string {
     const names = Object.keys(this.config.machineClients);
     if (names.length === 0) return serializeClaimsConfig(this.config.claims);
-    const machineClients: Record<string, MachineClientConfig> = {};
-    for (const name of names) {
-      machineClients[this.machineClients[name].userPoolClientId] = this.config.machineClients[name];
-    }
+    const machineClients: Record<string, MachineClientConfig> = Object.fromEntries(
+      names.map((name) => [this.machineClients[name].userPoolClientId, this.config.machineClients[name]]),
+    );
     const claims: ClaimsConfig = { ...this.config.claims, machineClients };
     return Stack.of(this).toJsonString(claims);
   }

@@ -6,13 +6,47 @@
  * No CDK import: the parser is plain data validation, usable without loading aws-cdk-lib.
  */
 import {
+  CLAIMS_CONFIG_ENV,
   CLAIMS_CONFIG_FIELDS,
+  PROTOTYPE_NAMES,
+  STANDARD_ATTRIBUTES,
   fieldPath,
   parseClaimsConfig,
+  serializeClaimsConfig,
   type ClaimsConfig,
   type MachineClientConfig,
 } from '../lambda/claims-config';
 import { ClaimsConfigError, HasuraCognitoError, type FailedCheck } from '../lambda/errors';
+
+/**
+ * Lambda's quota on a function's environment variables, names and values together (Lambda quotas
+ * page: "Function environment variables: 4 KB, for all environment variables associated with the
+ * function, in aggregate"). CreateFunction fails above it.
+ */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * Length of the app client ids Cognito generates (26 lower-case letters and digits, as the Amplify
+ * maintainers state in aws-amplify/docs#771; the API type allows up to 128, but an id is generated,
+ * never chosen). Machine client ids are only CloudFormation references at synth time.
+ */
+export const COGNITO_CLIENT_ID_LENGTH = 26;
+
+/** The pre token generation function's environment: what the construct sets, and what the quota counts. */
+export function lambdaEnvironment(claimsJson: string): Record<string, string> {
+  return { [CLAIMS_CONFIG_ENV]: claimsJson };
+}
+
+/**
+ * Bytes of an environment as Lambda counts them: its error message shows it measures the JSON of
+ * the variables ("String measured: {...}"). Non-ASCII characters count as the six bytes of a
+ * `\uXXXX` escape, which LocalStack's emulation of the check uses and which is never less than
+ * their UTF-8 length, so a config this count accepts cannot fail on Lambda's.
+ */
+export function lambdaEnvironmentBytes(variables: Readonly<Record<string, string>>): number {
+  const json = JSON.stringify(variables);
+  return json.length + 5 * (json.match(/[^\x00-\x7f]/g)?.length ?? 0);
+}
 
 /** The context key the CDK app reads (`cdk synth -c hasuraCognito='{...}'` overrides cdk.json). */
 export const STACK_CONFIG_CONTEXT_KEY = 'hasuraCognito';
@@ -48,14 +82,16 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** Standard attributes an app client can be allowed to read: all but `sub`, which every token carries anyway. */
+export const READABLE_STANDARD_ATTRIBUTES: readonly string[] = STANDARD_ATTRIBUTES.filter((a) => a !== 'sub');
+
 /**
- * OIDC standard attributes Cognito knows. `sub` is never writable and `email_verified` /
- * `phone_number_verified` only through verification, so none of them appear here.
+ * Standard attributes an app client can be allowed to write: `sub` never is, and `email_verified` /
+ * `phone_number_verified` change only through verification.
  */
-export const STANDARD_ATTRIBUTES: readonly string[] = [
-  'address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
-  'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo',
-];
+export const WRITABLE_STANDARD_ATTRIBUTES: readonly string[] = READABLE_STANDARD_ATTRIBUTES.filter(
+  (a) => a !== 'email_verified' && a !== 'phone_number_verified',
+);
 
 /**
  * Profile attributes the app client may let users edit by default. Sign-in identifiers (email,
@@ -79,7 +115,13 @@ export interface PoolOptions {
   readonly mfa: MfaMode;
   /** `retain` keeps the pool (and turns deletion protection on); `destroy` is for throwaway stacks. */
   readonly removalPolicy: RemovalMode;
-  /** Attributes users may write beyond the default profile set (standard names or `custom:*`). */
+  /**
+   * The custom attributes created on the pool (`custom:<name>`), in declared order. The pool's
+   * schema comes from this list only: Cognito can add a custom attribute to a pool but never remove
+   * or change one, so entries may be added, never removed or changed.
+   */
+  readonly customAttributes: readonly string[];
+  /** Attributes users may write beyond the default profile set (standard names or declared `custom:*`). */
   readonly userWritableAttributes: readonly string[];
   /** OAuth code grant redirect URLs; empty means OAuth is disabled on the user client. */
   readonly callbackUrls: readonly string[];
@@ -106,8 +148,6 @@ export interface StackConfig extends PoolOptions {
   readonly machineClients: Readonly<Record<string, MachineClientConfig>>;
   /** Attributes the claims read (`userIdAttribute` and `sessionVariables` values). */
   readonly claimAttributes: readonly string[];
-  /** Custom attributes to create on the pool (read by the claims or user-writable). */
-  readonly customAttributes: readonly string[];
   /** Attributes the user app client may write: explicit, never one the claims read. */
   readonly writeAttributes: readonly string[];
   /** Attributes the user app client may read. */
@@ -125,6 +165,7 @@ export const POOL_OPTION_FIELDS: readonly (keyof PoolOptions)[] = [
   'passwordMinLength',
   'mfa',
   'removalPolicy',
+  'customAttributes',
   'userWritableAttributes',
   'callbackUrls',
   'logoutUrls',
@@ -175,8 +216,13 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const machineClientsInput = fields.machineClients;
   if (machineClientsInput !== undefined && isPlainObject(machineClientsInput)) {
     for (const name of Object.keys(machineClientsInput)) {
-      if (!MACHINE_CLIENT_NAME.test(name)) {
-        throw new StackConfigError(fieldPath(at('machineClients'), name), 'a machine client name (1-64 letters, digits or _)', JSON.stringify(name));
+      // Prototype names would be lost or confused wherever clients are kept by name.
+      if (!MACHINE_CLIENT_NAME.test(name) || PROTOTYPE_NAMES.includes(name)) {
+        throw new StackConfigError(
+          fieldPath(at('machineClients'), name),
+          'a machine client name (1-64 letters, digits or _), not "__proto__", "constructor" or "prototype"',
+          JSON.stringify(name),
+        );
       }
     }
   }
@@ -195,6 +241,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
       '"json"',
     );
   }
+  checkLambdaEnvironment(claims, machineClients, source);
   const triggerVersion: TriggerVersion = hasMachineClients ? 'V3_0' : claims.tokenUse === 'access' ? 'V2_0' : 'V1_0';
 
   const featurePlan = readEnum(fields.featurePlan, FEATURE_PLANS, triggerVersion === 'V1_0' ? 'lite' : 'essentials', at('featurePlan'));
@@ -237,26 +284,44 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     );
   }
 
+  // Custom attributes: the pool's schema is this list and nothing else. Cognito never removes or
+  // changes a custom attribute ("Existing schema attributes cannot be modified or deleted"), so a
+  // schema that followed what the claims read would fail the next deploy after an edit.
+  const customAttributes = readList(fields.customAttributes, at('customAttributes'), (value, path) => {
+    if (typeof value !== 'string' || !CUSTOM_ATTRIBUTE.test(value)) {
+      throw new StackConfigError(path, '"custom:<1-20 letters, digits or _>"', describe(value));
+    }
+    return value;
+  });
+  const requireDeclared = (attribute: string, path: string) => {
+    if (!CUSTOM_ATTRIBUTE.test(attribute)) {
+      throw new StackConfigError(path, '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
+    }
+    if (!customAttributes.includes(attribute)) {
+      throw new StackConfigError(
+        path,
+        'a custom attribute declared in customAttributes (add it to customAttributes: the pool\'s custom attributes are created from that list only)',
+        JSON.stringify(attribute),
+      );
+    }
+  };
+
   // Attributes: what the claims read is never writable by users.
   const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
   const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
-    if (typeof value !== 'string' || !(STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
+    if (typeof value !== 'string' || !(WRITABLE_STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
       throw new StackConfigError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
     }
     if (claimAttributes.includes(value)) {
       throw new StackConfigError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
     }
+    if (value.startsWith('custom:')) requireDeclared(value, path);
     return value;
   });
   for (const [name, attribute] of Object.entries(claims.sessionVariables)) {
-    if (attribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(attribute)) {
-      throw new StackConfigError(fieldPath(at('sessionVariables'), name), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
-    }
+    if (attribute.startsWith('custom:')) requireDeclared(attribute, fieldPath(at('sessionVariables'), name));
   }
-  if (claims.userIdAttribute.startsWith('custom:') && !CUSTOM_ATTRIBUTE.test(claims.userIdAttribute)) {
-    throw new StackConfigError(at('userIdAttribute'), '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(claims.userIdAttribute));
-  }
-  const customAttributes = unique([...claimAttributes, ...userWritableAttributes].filter((a) => a.startsWith('custom:'))).sort();
+  if (claims.userIdAttribute.startsWith('custom:')) requireDeclared(claims.userIdAttribute, at('userIdAttribute'));
   const writeAttributes = unique([...DEFAULT_USER_WRITABLE_ATTRIBUTES, ...userWritableAttributes])
     .filter((a) => !claimAttributes.includes(a))
     .sort();
@@ -264,7 +329,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     'email',
     'email_verified',
     ...writeAttributes,
-    ...claimAttributes.filter((a) => STANDARD_ATTRIBUTES.includes(a)),
+    ...claimAttributes.filter((a) => READABLE_STANDARD_ATTRIBUTES.includes(a)),
     ...customAttributes,
   ]).sort();
 
@@ -277,6 +342,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     passwordMinLength,
     mfa,
     removalPolicy,
+    customAttributes,
     userWritableAttributes,
     callbackUrls,
     logoutUrls,
@@ -288,11 +354,31 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     logRetentionDays,
     alarmTopicArn,
     claimAttributes,
-    customAttributes,
     writeAttributes,
     readAttributes,
     triggerVersion,
   });
+}
+
+/**
+ * Refuses claims whose deployed environment would exceed Lambda's quota (CreateFunction would fail
+ * at deploy), naming the map that holds most of it. The environment is the construct's own, with
+ * each machine client keyed by an id of the length Cognito generates.
+ */
+function checkLambdaEnvironment(claims: ClaimsConfig, machineClients: Readonly<Record<string, MachineClientConfig>>, source: string): void {
+  const deployed: ClaimsConfig = {
+    ...claims,
+    machineClients: Object.fromEntries(Object.values(machineClients).map((client, i) => [`client${i}`.padEnd(COGNITO_CLIENT_ID_LENGTH, '0'), client])),
+  };
+  const bytes = lambdaEnvironmentBytes(lambdaEnvironment(serializeClaimsConfig(deployed)));
+  if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return;
+  const maps = ['groupRoles', 'sessionVariables', 'machineClients'] as const;
+  const largest = maps.reduce((a, b) => (JSON.stringify(deployed[b]).length > JSON.stringify(deployed[a]).length ? b : a));
+  throw new StackConfigError(
+    fieldPath(source, largest),
+    `at most ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes of Lambda environment (the claims config is the function's ${CLAIMS_CONFIG_ENV}; fewer or shorter groups, roles, session variables or machine clients)`,
+    `${bytes} bytes`,
+  );
 }
 
 function readUrls(value: unknown, path: string): string[] {

@@ -20,7 +20,11 @@ jest.setTimeout(60_000);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const NS = 'https://hasura.io/jwt/claims';
-const config = parseStackConfig({ groupRoles: { admins: 'admin' }, sessionVariables: { 'x-hasura-org-id': 'custom:org_id' } });
+const config = parseStackConfig({
+  customAttributes: ['custom:org_id'],
+  groupRoles: { admins: 'admin' },
+  sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+});
 const reader = { email: 'reader@example.com', password: generatePassword(12) };
 const admin = { email: 'admin@example.com', password: generatePassword(12) };
 

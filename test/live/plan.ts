@@ -34,6 +34,7 @@ export function liveStackContext(stackName: string): Record<string, unknown> {
     removalPolicy: 'destroy',
     passwordAuth: true,
     logRetentionDays: 1,
+    customAttributes: [LIVE_ORG_ATTRIBUTE],
     groupRoles: { [LIVE_GROUP]: LIVE_ROLE },
     sessionVariables: { [LIVE_SESSION_VARIABLE]: LIVE_ORG_ATTRIBUTE },
   };

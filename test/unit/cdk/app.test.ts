@@ -39,6 +39,15 @@ test('an invalid config fails the app with one line naming the field, and writes
   expect(fs.readdirSync(outdir)).toEqual([]);
 });
 
+test('a namespace that is a user attribute\'s claim fails the app, naming namespace', () => {
+  // The attack: with tokenUse access the ID token keeps the user's own "name" attribute, which the
+  // default writeAttributes let the user set to {"x-hasura-allowed-roles":["admin"],...}.
+  const result = runApp({ ...featureFlags(), hasuraCognito: { namespace: 'name' } });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^Invalid claims config at hasuraCognito\.namespace: expected a claim name .*, found "name"\.\n$/);
+  expect(fs.readdirSync(outdir)).toEqual([]);
+});
+
 test('the app synthesizes the configured stack offline', () => {
   const result = runApp({
     ...featureFlags(),

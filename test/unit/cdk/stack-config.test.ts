@@ -86,32 +86,79 @@ describe('parseStackConfig defaults', () => {
 });
 
 describe('attributes', () => {
-  test('attributes the claims read are never writable, custom ones are created', () => {
+  test('attributes the claims read are never writable; the declared custom attributes are created, in declared order', () => {
     const config = parseStackConfig({
+      customAttributes: ['custom:user_id', 'custom:org_id', 'custom:unused'],
       userIdAttribute: 'custom:user_id',
       sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-locale': 'locale', 'x-hasura-site': 'website' },
     });
     expect(config.claimAttributes).toEqual(['custom:user_id', 'custom:org_id', 'locale', 'website']);
-    expect(config.customAttributes).toEqual(['custom:org_id', 'custom:user_id']);
+    expect(config.customAttributes).toEqual(['custom:user_id', 'custom:org_id', 'custom:unused']);
     for (const attribute of config.claimAttributes) expect(config.writeAttributes).not.toContain(attribute);
     expect(config.writeAttributes).toContain('name');
     expect(config.readAttributes).toEqual(expect.arrayContaining(['email', 'custom:org_id', 'custom:user_id', 'locale', 'website']));
   });
 
   test('a user-writable custom attribute is created and writable; others listed are added', () => {
-    const config = parseStackConfig({ userWritableAttributes: ['custom:nickname2', 'email'] });
+    const config = parseStackConfig({ customAttributes: ['custom:nickname2'], userWritableAttributes: ['custom:nickname2', 'email'] });
     expect(config.customAttributes).toEqual(['custom:nickname2']);
     expect(config.writeAttributes).toEqual(expect.arrayContaining(['custom:nickname2', 'email']));
   });
 
   test('listing an attribute the claims read as user-writable is refused, naming the entry', () => {
-    const error = errorOf({ sessionVariables: { 'x-hasura-org-id': 'custom:org_id' }, userWritableAttributes: ['name', 'custom:org_id'] });
+    const error = errorOf({
+      customAttributes: ['custom:org_id'],
+      sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+      userWritableAttributes: ['name', 'custom:org_id'],
+    });
     expect(error).toBeInstanceOf(StackConfigError);
     expect(error.field).toBe('hasuraCognito.userWritableAttributes[1]');
     expect(error.message).toBe(
       'Invalid stack config at hasuraCognito.userWritableAttributes[1]: expected an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them), found "custom:org_id".',
     );
     expect(errorOf({ userIdAttribute: 'email', userWritableAttributes: ['email'] }).field).toBe('hasuraCognito.userWritableAttributes[0]');
+  });
+});
+
+describe('customAttributes: the pool\'s custom attributes, declared once', () => {
+  // Cognito refuses to remove or change a custom attribute ("Existing schema attributes cannot be
+  // modified or deleted"), so the schema must not follow what the claims happen to read today.
+  test('a custom attribute read or made writable but not declared is refused, naming the field', () => {
+    const cases: [unknown, string][] = [
+      [{ sessionVariables: { 'x-hasura-org-id': 'custom:org_id' } }, 'hasuraCognito.sessionVariables["x-hasura-org-id"]'],
+      [{ userIdAttribute: 'custom:user_id' }, 'hasuraCognito.userIdAttribute'],
+      [{ customAttributes: ['custom:org_id'], userWritableAttributes: ['custom:nickname2'] }, 'hasuraCognito.userWritableAttributes[0]'],
+    ];
+    for (const [input, field] of cases) {
+      const error = errorOf(input);
+      expect(error).toBeInstanceOf(StackConfigError);
+      expect(error.field).toBe(field);
+      expect((error as StackConfigError).expected).toMatch(/declared in customAttributes/);
+      expect((error as StackConfigError).expected).toMatch(/add it to customAttributes/);
+    }
+  });
+
+  test('the schema is the declared list whatever the claims read', () => {
+    const declared = ['custom:org_id', 'custom:tenant'];
+    const reading = parseStackConfig({ customAttributes: declared, sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' } });
+    const notReading = parseStackConfig({ customAttributes: declared });
+    expect(reading.customAttributes).toEqual(declared);
+    expect(notReading.customAttributes).toEqual(declared);
+  });
+
+  const invalid: [string, unknown, string, RegExp][] = [
+    ['not a list', { customAttributes: 'custom:org_id' }, 'hasuraCognito.customAttributes', /an array/],
+    ['a name without the prefix', { customAttributes: ['org_id'] }, 'hasuraCognito.customAttributes[0]', /"custom:<1-20 letters, digits or _>"/],
+    ['a name too long', { customAttributes: ['custom:abcdefghijklmnopqrstu'] }, 'hasuraCognito.customAttributes[0]', /1-20/],
+    ['a name with a dash', { customAttributes: ['custom:org-id'] }, 'hasuraCognito.customAttributes[0]', /letters, digits or _/],
+    ['a duplicate', { customAttributes: ['custom:a', 'custom:b', 'custom:a'] }, 'hasuraCognito.customAttributes[2]', /no duplicate/],
+    ['a standard attribute', { customAttributes: ['email'] }, 'hasuraCognito.customAttributes[0]', /custom:/],
+  ];
+  test.each(invalid)('refuses %s, naming the entry', (_name, input, field, expected) => {
+    const error = errorOf(input);
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(expected);
   });
 });
 
@@ -153,6 +200,14 @@ describe('invalid configs name the field', () => {
     expect(error.field).toBe(field);
     expect(error.message).toContain(` at ${field}: expected `);
     expect(error.message).toMatch(message);
+  });
+
+  test.each(['__proto__', 'constructor', 'prototype'])('a machine client named %s is refused, naming it', (name) => {
+    // As cdk.json and -c deliver it: JSON, where "__proto__" is an own key.
+    const error = errorOf(JSON.parse(`{"machineClients":{"${name}":{"role":"svc"},"reporting":{"role":"r"}},"domainPrefix":"ex-auth"}`));
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect(error.field).toBe(`hasuraCognito.machineClients.${name}`);
+    expect(error.message).toContain('not "__proto__", "constructor" or "prototype"');
   });
 
   test('claims errors come from the shared parser, pool option errors from StackConfigError', () => {

@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CLAIMS_CONFIG_ENV, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
+import { CLAIMS_CONFIG_ENV, CLAIMS_CONFIG_FIELDS, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
 import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/pre-token-bundle';
 import { STACK_OUTPUTS } from '../../../lib/hasura-cognito-stack';
@@ -14,6 +14,7 @@ const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 
 
 /** Machine clients plus managed login: the largest shape of the stack. */
 const M2M_AND_OAUTH = {
+  customAttributes: ['custom:org_id'],
   groupRoles: { admins: 'admin' },
   sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
   machineClients: {
@@ -141,7 +142,7 @@ describe('default config (the cdk.json example)', () => {
     });
   });
 
-  test('custom attributes read by the claims exist on the pool and are mutable (admins set them)', () => {
+  test('the declared custom attributes exist on the pool and are mutable (admins set them)', () => {
     expect(pool.Properties?.Schema).toEqual(
       expect.arrayContaining([expect.objectContaining({ Name: 'org_id', AttributeDataType: 'String', Mutable: true })]),
     );
@@ -203,7 +204,8 @@ describe('default config (the cdk.json example)', () => {
   });
 
   test('HASURA_CLAIMS_CONFIG is the serialized validated claims config, and the Lambda parser accepts it', () => {
-    const { machineClients: _none, ...claimsInput } = EXAMPLE;
+    // The example's claims fields (it has no machine clients), without its pool options.
+    const claimsInput = Object.fromEntries(Object.entries(EXAMPLE).filter(([key]) => (CLAIMS_CONFIG_FIELDS as readonly string[]).includes(key)));
     const env = fn.Properties?.Environment.Variables[CLAIMS_CONFIG_ENV];
     expect(env).toBe(serializeClaimsConfig(parseClaimsConfig(claimsInput, 'hasuraCognito')));
     expect(parseClaimsConfigJson(env)).toEqual(parseStackConfig(EXAMPLE).claims);
@@ -258,6 +260,29 @@ describe('HasuraJwtSecret output', () => {
     expect(evaluate(outputs.UserPoolId.Value, refs)).toBe(POOL_ID);
     expect(evaluate(outputs.UserPoolClientId.Value, refs)).toBe(clientIds[0]);
   });
+});
+
+test('the construct keeps every machine client, even one named __proto__ (a hand-built config the parser would refuse)', () => {
+  // Assigned into a plain object, "__proto__" sets the prototype: that client would be missing
+  // from the HasuraJwtSecret audience and from MachineClientIds.
+  const input = { machineClients: { reporting: { role: 'r' } }, domainPrefix: 'example-hasura-auth' };
+  const machineClients = JSON.parse('{"__proto__":{"role":"svc","sessionVariables":{}},"reporting":{"role":"r","sessionVariables":{}}}');
+  const { template } = buildStack(input, { props: { config: { ...parseStackConfig(input), machineClients } } });
+  const refs = deployedRefs(template);
+  const outputs = template.toJSON().Outputs;
+  const machineIds = ['__proto__clientid0123456789', 'reportingclientid0123456789'];
+  expect(JSON.parse(evaluate(outputs.HasuraJwtSecret.Value, refs)).audience).toEqual([refs[userClient(template)[0]], ...machineIds]);
+  expect(evaluate(outputs.MachineClientIds.Value, refs).split(',')).toEqual(machineIds);
+  const [, fn] = onlyResource(template, 'AWS::Lambda::Function');
+  expect(Object.keys(JSON.parse(evaluate(fn.Properties?.Environment.Variables[CLAIMS_CONFIG_ENV], refs)).machineClients)).toEqual(machineIds);
+});
+
+test('editing or removing a session variable leaves the pool schema identical (Cognito cannot drop or change a custom attribute)', () => {
+  const schema = (input: Record<string, unknown>) => userPool(buildStack({ customAttributes: ['custom:org_id', 'custom:tenant'], ...input }).template)[1].Properties?.Schema;
+  const before = schema({ sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' } });
+  expect(before.map((a: { Name: string }) => a.Name)).toEqual(['email', 'org_id', 'tenant']);
+  expect(schema({ sessionVariables: { 'x-hasura-org-id': 'custom:tenant' } })).toEqual(before);
+  expect(schema({})).toEqual(before);
 });
 
 describe('tokenUse and feature plan', () => {
@@ -409,7 +434,15 @@ describe('options', () => {
   test.each([
     ['a standard userIdAttribute', { userIdAttribute: 'preferred_username' }],
     ['standard session variables', { sessionVariables: { 'x-hasura-locale': 'locale', 'x-hasura-tz': 'zoneinfo', 'x-hasura-site': 'website' } }],
-    ['custom attributes, one of them user-writable', { userIdAttribute: 'custom:uid', sessionVariables: { 'x-hasura-org-id': 'custom:org_id' }, userWritableAttributes: ['custom:bio'] }],
+    [
+      'custom attributes, one of them user-writable',
+      {
+        customAttributes: ['custom:uid', 'custom:org_id', 'custom:bio'],
+        userIdAttribute: 'custom:uid',
+        sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+        userWritableAttributes: ['custom:bio'],
+      },
+    ],
   ])('WriteAttributes never contain an attribute the claims read (%s)', (_name, input) => {
     const config = parseStackConfig(input);
     const [, client] = userClient(buildStack(input).template);

@@ -4,8 +4,12 @@ import {
   parseClaimsConfig,
   parseClaimsConfigJson,
   serializeClaimsConfig,
+  STANDARD_ATTRIBUTES,
 } from '../../../lambda/claims-config';
 import { ClaimsConfigError, HasuraCognitoError } from '../../../lambda/errors';
+
+/** What the namespace error says it expected. */
+const NOT_COGNITOS = 'that Cognito neither reserves nor fills from a user attribute';
 
 function configError(input: unknown, source?: string): ClaimsConfigError {
   try {
@@ -85,10 +89,63 @@ describe('parseClaimsConfig', () => {
     );
   });
 
-  it('keeps a "__proto__" group as data, never as a prototype', () => {
-    const config = parseClaimsConfigJson('{"groupRoles":{"__proto__":"admin"}}');
-    expect(Object.getPrototypeOf(config.groupRoles)).toBe(Object.prototype);
-    expect(Object.keys(config.groupRoles)).toEqual(['__proto__']);
+  // JSON.parse keeps "__proto__" as an own key, as the Lambda and cdk.json read it; code that later
+  // writes such a key into a plain object sets the prototype instead, and the entry is lost.
+  const MAPS: [string, (key: string) => unknown][] = [
+    ['groupRoles', (key) => ({ groupRoles: { [key]: 'admin' } })],
+    ['sessionVariables', (key) => ({ sessionVariables: { [key]: 'sub' } })],
+    ['machineClients', (key) => ({ machineClients: { [key]: { role: 'service' } } })],
+    ['machineClients.abc123.sessionVariables', (key) => ({ machineClients: { abc123: { role: 'service', sessionVariables: { [key]: 'x' } } } })],
+  ];
+  const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype'];
+
+  it.each(MAPS)('refuses __proto__, constructor and prototype as keys of %s, naming the key', (map, input) => {
+    for (const key of PROTOTYPE_NAMES) {
+      const json = JSON.stringify(input(key));
+      let error: unknown;
+      try {
+        parseClaimsConfigJson(json);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ClaimsConfigError);
+      expect((error as ClaimsConfigError).field).toBe(`HASURA_CLAIMS_CONFIG.${map}.${key}`);
+      expect((error as ClaimsConfigError).expected).toContain('not "__proto__", "constructor" or "prototype"');
+    }
+  });
+
+  it('accepts other keys that merely contain those names', () => {
+    expect(Object.keys(parseClaimsConfig({ groupRoles: { '__proto__s': 'a', Constructor: 'b', 'prototype-admins': 'c' } }).groupRoles)).toEqual([
+      '__proto__s',
+      'Constructor',
+      'prototype-admins',
+    ]);
+  });
+
+  /**
+   * Every claim Cognito fills from a user's standard attributes (developer guide, "Standard
+   * attributes"; the CDK's StandardAttributesMask lists the same names). Written out, not imported.
+   */
+  const STANDARD_ATTRIBUTE_CLAIMS = [
+    'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
+    'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'sub', 'updated_at', 'website', 'zoneinfo',
+  ];
+
+  it.each(STANDARD_ATTRIBUTE_CLAIMS)('refuses the namespace %s in any case: the ID token carries the user\'s own attribute under that name', (claim) => {
+    // With tokenUse access the handler leaves the ID token alone, so it would still carry the
+    // user-written attribute, e.g. name = {"x-hasura-allowed-roles":["admin"],...}, and Hasura
+    // accepts an ID token (its aud is the user client).
+    const capitalized = claim[0].toUpperCase() + claim.slice(1);
+    for (const namespace of [claim, claim.toUpperCase(), capitalized]) {
+      const error = configError({ namespace }, 'hasuraCognito');
+      expect(error.field).toBe('hasuraCognito.namespace');
+      expect(error.expected).toContain(NOT_COGNITOS);
+      expect(error.found).toBe(JSON.stringify(namespace));
+    }
+  });
+
+  it('keeps one list of the standard attributes, the one the namespace check uses', () => {
+    expect([...STANDARD_ATTRIBUTES].sort()).toEqual(STANDARD_ATTRIBUTE_CLAIMS);
   });
 
   // Each row: the input, the field the message must name, and a fragment of what was expected.
@@ -96,9 +153,12 @@ describe('parseClaimsConfig', () => {
     ['a non-object config', ['user'], 'HASURA_CLAIMS_CONFIG', 'an object'],
     ['an unknown field', { groupRole: {} }, 'HASURA_CLAIMS_CONFIG.groupRole', 'one of namespace, claimsFormat'],
     ['an empty namespace', { namespace: '' }, 'HASURA_CLAIMS_CONFIG.namespace', 'a claim name'],
-    ['a reserved namespace', { namespace: 'aud' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
-    ['a cognito: namespace', { namespace: 'cognito:hasura' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
-    ['a custom: namespace', { namespace: 'custom:claims' }, 'HASURA_CLAIMS_CONFIG.namespace', 'that Cognito does not reserve'],
+    ['a reserved namespace', { namespace: 'aud' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
+    ['a reserved namespace in upper case', { namespace: 'AUD' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
+    ['a cognito: namespace', { namespace: 'cognito:hasura' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
+    ['a custom: namespace', { namespace: 'custom:claims' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
+    ['a Custom: namespace', { namespace: 'Custom:claims' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
+    ['a dev: namespace', { namespace: 'dev:claims' }, 'HASURA_CLAIMS_CONFIG.namespace', NOT_COGNITOS],
     ['an unknown claims format', { claimsFormat: 'jwt' }, 'HASURA_CLAIMS_CONFIG.claimsFormat', '"stringified_json" or "json"'],
     ['an unknown token use', { tokenUse: 'refresh' }, 'HASURA_CLAIMS_CONFIG.tokenUse', '"access" or "id"'],
     ['an empty default role', { defaultRole: '' }, 'HASURA_CLAIMS_CONFIG.defaultRole', 'a role name'],

@@ -267,6 +267,47 @@ describe('failing closed', () => {
     await expect(handlerFor()(event as unknown as PreTokenGenerationEvent)).rejects.toBeInstanceOf(UnsupportedEventError);
   });
 
+  it('refuses groupsToOverride that is a string, which would match group names by substring', async () => {
+    // "xadminsx".includes("admin") is true: read as groups, this string would grant admin.
+    const event = loadEvent('pretoken-v2-authentication') as unknown as { request: { groupConfiguration: { groupsToOverride: unknown } } };
+    event.request.groupConfiguration.groupsToOverride = 'xadminx';
+    const error = await rejection(handlerFor()(event as unknown as PreTokenGenerationEvent));
+    expect(error).toBeInstanceOf(UnsupportedEventError);
+    expect(error.message).not.toMatch(internals);
+    expect(error.expected).toContain('groupsToOverride');
+    expect(error.found).toBe('string');
+  });
+
+  it('refuses groupsToOverride with an entry that is not a string', async () => {
+    for (const groups of [['admin', 7], ['admin', null], ['admin', ['admin']], ['admin', { admin: true }]]) {
+      const event = loadEvent('pretoken-v2-hostedauth-groups') as unknown as { request: { groupConfiguration: { groupsToOverride: unknown } } };
+      event.request.groupConfiguration.groupsToOverride = groups;
+      const error = await rejection(handlerFor()(event as unknown as PreTokenGenerationEvent));
+      expect(error).toBeInstanceOf(UnsupportedEventError);
+      expect(error.found).toMatch(/^an array with (number|null|array|object) at 1$/);
+    }
+  });
+
+  it('refuses userAttributes that are not an object (an array, a string)', async () => {
+    for (const attributes of [['sub'], 'sub', 42]) {
+      const event = loadEvent('pretoken-v1-authentication') as unknown as { request: { userAttributes: unknown } };
+      event.request.userAttributes = attributes;
+      const error = await rejection(handlerFor()(event as unknown as PreTokenGenerationEvent));
+      expect(error).toBeInstanceOf(UnsupportedEventError);
+      expect(error.expected).toContain('userAttributes');
+    }
+  });
+
+  it('treats absent or null groupsToOverride and groupConfiguration as no groups', async () => {
+    const expected = await handlerFor()(loadEvent('pretoken-v2-authentication'));
+    const defaultOnly = (expected.response as { claimsAndScopeOverrideDetails: object }).claimsAndScopeOverrideDetails;
+    for (const groupConfiguration of [null, {}, { groupsToOverride: null }, { groupsToOverride: [] }]) {
+      const event = loadEvent('pretoken-v2-authentication');
+      event.request.groupConfiguration = groupConfiguration;
+      expect((await handlerFor()(event)).response).toEqual({ claimsAndScopeOverrideDetails: defaultOnly });
+    }
+  });
+
   it('leaves out a session variable whose attribute is missing, never writing "undefined"', async () => {
     const event = loadEvent('pretoken-v1-authentication');
     delete event.request.userAttributes!['custom:org_id'];
