@@ -3,6 +3,11 @@
  * Lambda host serving the deployment bundle, provisions the pool from cdk.json's `hasuraCognito`
  * block, signs in two demo users, writes hasura-config/local.env and shows what Hasura would do
  * with each token. Serves until Ctrl-C; `--once` stops after the summary.
+ *
+ * Stopping leaves nothing behind, whatever ends it: Ctrl-C, SIGTERM or SIGHUP (to the process
+ * group or to npm alone), npm dying, or this process being killed. package.json runs it as
+ * `exec node --require tsx/cjs bin/start.ts`, so this one process is npm's child: no shell or tsx
+ * relay in between that could die and leave it running. Its children exit with it (child-process.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +17,7 @@ import { main as checkToken } from '../hasura-config/check-token';
 import { main as generateHasuraConfig } from '../hasura-config/generate';
 import type { CliIo } from '../hasura-config/cli-io';
 import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
+import { watchStopRequests, type StopRequests } from '../lib/local/stop-requests';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
@@ -90,92 +96,90 @@ function poolArgs(stack: LocalStack): string[] {
   ];
 }
 
-async function run(options: StartOptions): Promise<number> {
+/** Prints the pool, writes the Hasura env file, signs in the demo users and says what Hasura does with their tokens. */
+async function showFlow(stack: LocalStack, config: StackConfig, options: StartOptions, changes: readonly string[], print: (text: string) => void): Promise<void> {
+  print(`cognito-local      ${stack.endpoint} (user pool ${stack.userPoolId}, app client ${stack.clientId})`);
+  print(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
+  print(`Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`);
+
+  // Demo users: one with no group, one in the first mapped group. Values for custom attributes the claims read.
+  const attributes = Object.fromEntries(
+    config.claimAttributes.filter((a) => a.startsWith('custom:')).map((a) => [a, `demo-${a.slice('custom:'.length).replace(/_/g, '-')}`]),
+  );
+  const [group, role] = Object.entries(config.claims.groupRoles)[0] ?? [];
+  const users = [
+    { email: 'reader@example.com', groups: [] as string[], role: undefined as string | undefined },
+    ...(group ? [{ email: 'admin@example.com', groups: [group], role }] : []),
+  ];
+  if (!group) print('No groupRoles in cdk.json: only the demo user without a group is created.');
+
+  const generated = capture();
+  if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env', '--out', options.out, '--force'], generated)) !== 0) {
+    throw new StartUsageError(`writing ${options.out} failed: ${generated.err.trim()}`);
+  }
+  print(`Hasura config      ${path.relative(process.cwd(), options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
+
+  for (const user of users) {
+    const password = generatePassword(config.passwordMinLength);
+    await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
+    const tokens = await stack.signIn(user.email, password);
+    print(`${user.email}  password ${password}${user.groups.length ? `  groups ${user.groups.join(', ')}` : '  no group'}`);
+    // The default role first, then the mapped role chosen with the x-hasura-role header.
+    for (const requested of user.role ? [undefined, user.role] : [undefined]) {
+      const io = capture();
+      const code = await checkToken(['--token', tokens.IdToken!, ...poolArgs(stack), ...(requested ? ['--role', requested] : [])], io);
+      const text = (code === 0 ? io.out : io.out + io.err).trim().replace(/\n/g, '\n    ');
+      print(`  Hasura${requested ? ` with x-hasura-role: ${requested}` : ''}:\n    ${text}`);
+    }
+    print(`  ID token: ${tokens.IdToken}\n`);
+  }
+  print(
+    [
+      'Point a Hasura container at it (Linux, host network; the JWKS is served on 127.0.0.1):',
+      `  set -a; . ${path.relative(process.cwd(), options.out)}; set +a`,
+      '  docker run --network host -e HASURA_GRAPHQL_JWT_SECRET -e HASURA_GRAPHQL_ADMIN_SECRET=<choose one> \\',
+      '    -e HASURA_GRAPHQL_DATABASE_URL=<postgres url> hasura/graphql-engine:v2.48.5',
+      'With Docker Desktop, drop --network host and change 127.0.0.1 to host.docker.internal in jwk_url only: issuer must stay as the tokens carry it.',
+      'Send the ID token: Authorization: Bearer <ID token>.',
+    ].join('\n'),
+  );
+}
+
+async function run(options: StartOptions, stopRequests: StopRequests): Promise<number> {
   // Validate before anything starts, exactly as `cdk synth` would.
   const config = readStackConfig(options.cdkJson);
   const { changes } = localClaimsConfig(config.claims);
 
-  let crashed: Error | undefined;
-  let wake: () => void = () => undefined;
-  const stack = await startLocalStack({
-    config,
-    cognitoPort: options.cognitoPort,
-    lambdaPort: options.lambdaPort,
-    onCrash: (error) => {
-      crashed = error;
-      wake();
-    },
-  });
+  let crash: (error: Error) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (crash = reject));
+  crashed.catch(() => undefined); // awaited below only if it happens
+  const stack = await startLocalStack({ config, cognitoPort: options.cognitoPort, lambdaPort: options.lambdaPort, onCrash: (error) => crash(error) });
+  let stopped = stopRequests.reason() !== undefined;
   try {
-    console.log(`cognito-local      ${stack.endpoint} (user pool ${stack.userPoolId}, app client ${stack.clientId})`);
-    console.log(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
-    console.log(
-      `Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`,
-    );
-
-    // Demo users: one with no group, one in the first mapped group. Values for custom attributes the claims read.
-    const attributes = Object.fromEntries(
-      config.claimAttributes.filter((a) => a.startsWith('custom:')).map((a) => [a, `demo-${a.slice('custom:'.length).replace(/_/g, '-')}`]),
-    );
-    const [group, role] = Object.entries(config.claims.groupRoles)[0] ?? [];
-    const users = [
-      { email: 'reader@example.com', groups: [] as string[], role: undefined as string | undefined },
-      ...(group ? [{ email: 'admin@example.com', groups: [group], role }] : []),
-    ];
-    if (!group) console.log('No groupRoles in cdk.json: only the demo user without a group is created.');
-
-    const generated = capture();
-    if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env', '--out', options.out, '--force'], generated)) !== 0) {
-      throw new StartUsageError(`writing ${options.out} failed: ${generated.err.trim()}`);
-    }
-    console.log(`Hasura config      ${path.relative(process.cwd(), options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
-
-    for (const user of users) {
-      const password = generatePassword(config.passwordMinLength);
-      await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
-      const tokens = await stack.signIn(user.email, password);
-      console.log(`${user.email}  password ${password}${user.groups.length ? `  groups ${user.groups.join(', ')}` : '  no group'}`);
-      // The default role first, then the mapped role chosen with the x-hasura-role header.
-      for (const requested of user.role ? [undefined, user.role] : [undefined]) {
-        const io = capture();
-        const code = await checkToken(['--token', tokens.IdToken!, ...poolArgs(stack), ...(requested ? ['--role', requested] : [])], io);
-        const text = (code === 0 ? io.out : io.out + io.err).trim().replace(/\n/g, '\n    ');
-        console.log(`  Hasura${requested ? ` with x-hasura-role: ${requested}` : ''}:\n    ${text}`);
-      }
-      console.log(`  ID token: ${tokens.IdToken}\n`);
-    }
-
-    console.log(
-      [
-        'Point a Hasura container at it (Linux, host network; the JWKS is served on 127.0.0.1):',
-        `  set -a; . ${path.relative(process.cwd(), options.out)}; set +a`,
-        '  docker run --network host -e HASURA_GRAPHQL_JWT_SECRET -e HASURA_GRAPHQL_ADMIN_SECRET=<choose one> \\',
-        '    -e HASURA_GRAPHQL_DATABASE_URL=<postgres url> hasura/graphql-engine:v2.48.5',
-        'With Docker Desktop, drop --network host and change 127.0.0.1 to host.docker.internal in jwk_url only: issuer must stay as the tokens carry it.',
-        'Send the ID token: Authorization: Bearer <ID token>.',
-      ].join('\n'),
-    );
-
-    if (!options.once) {
-      console.log('\nServing until Ctrl-C.');
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        // `on`, not `once`: one Ctrl-C can arrive twice (from the terminal, and relayed by tsx), and
-        // a second signal must not kill the process before the shutdown below, which is bounded
-        // (children get SIGKILL after 3 s), has finished.
-        process.on('SIGINT', resolve);
-        process.on('SIGTERM', resolve);
+    // A stop requested while the stack was starting skips the flow: nothing more is started or written.
+    if (!stopped) {
+      // Once a stop is requested, the flow's remaining steps fail against the stopped stack, and print nothing.
+      const flow = showFlow(stack, config, options, changes, (text) => {
+        if (stopRequests.reason() === undefined) console.log(text);
       });
+      flow.catch(() => undefined); // raced below; after a stop, its failure is not an error
+      stopped = (await Promise.race([flow.then(() => 'shown' as const), stopRequests.requested, crashed])) !== 'shown';
+      if (!stopped && !options.once) {
+        console.log('\nServing until Ctrl-C.');
+        await Promise.race([stopRequests.requested, crashed]);
+        stopped = true;
+      }
     }
-    if (crashed) throw crashed;
     return 0;
   } finally {
     await stack.stop();
-    if (!options.once && !crashed) console.log('Stopped: every process this run started has exited.');
+    if (stopped) console.log('Stopped: every process this run started has exited.');
   }
 }
 
 if (require.main === module) {
+  // First, so that a signal during start-up also stops cleanly (once the stack is up) instead of killing this process.
+  const stopRequests = watchStopRequests();
   let options: StartOptions;
   try {
     options = readOptions(process.argv.slice(2));
@@ -183,7 +187,7 @@ if (require.main === module) {
     console.error(`npm start: ${(error as Error).message}`);
     process.exit(2);
   }
-  run(options).then(
+  run(options, stopRequests).then(
     (code) => process.exit(code),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);

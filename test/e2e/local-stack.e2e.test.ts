@@ -104,25 +104,29 @@ it('gives the same claims after a refresh (REFRESH_TOKEN_AUTH)', async () => {
 });
 
 describe('npm start', () => {
-  const tsx = require.resolve('tsx/cli');
-  const start = path.join(__dirname, '..', '..', 'bin', 'start.ts');
+  const ROOT = path.join(__dirname, '..', '..');
+  const start = path.join(ROOT, 'bin', 'start.ts');
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-start-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function runStart(args: string[]) {
-    return spawnSync(process.execPath, [tsx, start, ...args], {
+  const freePorts = async () => ['--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0))];
+
+  /** As the "start" script runs it: one node process with the TypeScript loader. */
+  function runStart(args: string[], env: NodeJS.ProcessEnv = {}) {
+    return spawnSync(process.execPath, ['--require', 'tsx/cjs', start, ...args], {
+      cwd: ROOT,
       encoding: 'utf8',
       timeout: 45_000,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
   }
 
   it('--once runs the whole flow, writes the Hasura config and exits 0', async () => {
     const out = path.join(dir, 'local.env');
-    const result = runStart(['--once', '--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--out', out]);
+    const result = runStart(['--once', ...(await freePorts()), '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('reader@example.com');
