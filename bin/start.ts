@@ -16,12 +16,14 @@ import { ClaimsConfigError, HasuraCognitoError } from '../lambda/errors';
 import { main as checkToken } from '../hasura-config/check-token';
 import { main as generateHasuraConfig } from '../hasura-config/generate';
 import type { CliIo } from '../hasura-config/cli-io';
+import { HasuraConfigInputError } from '../hasura-config/errors';
+import { checkLocalEnvTarget, LocalEnvFileError, writeLocalEnvFile } from '../lib/local/local-env-file';
 import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
 import { watchStopRequests, type StopRequests } from '../lib/local/stop-requests';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
-const USAGE = 'usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE]';
+const USAGE = 'usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE] [--force]';
 
 class StartUsageError extends HasuraCognitoError {
   constructor(message: string) {
@@ -30,15 +32,16 @@ class StartUsageError extends HasuraCognitoError {
   }
 }
 
-interface StartOptions {
+export interface StartOptions {
   once: boolean;
   cognitoPort?: number;
   lambdaPort?: number;
   cdkJson: string;
   out: string;
+  force: boolean;
 }
 
-function readOptions(argv: string[]): StartOptions {
+export function readOptions(argv: string[]): StartOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -51,6 +54,7 @@ function readOptions(argv: string[]): StartOptions {
         'lambda-port': { type: 'string' },
         'cdk-json': { type: 'string', default: path.join(ROOT, 'cdk.json') },
         out: { type: 'string', default: path.join(ROOT, 'hasura-config', 'local.env') },
+        force: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -62,7 +66,14 @@ function readOptions(argv: string[]): StartOptions {
     if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new StartUsageError(`--${name} expects a port from 1 to 65535, found ${JSON.stringify(text)}`);
     return n;
   };
-  return { once: values.once!, cognitoPort: port('port', values.port), lambdaPort: port('lambda-port', values['lambda-port']), cdkJson: values['cdk-json']!, out: values.out! };
+  return {
+    once: values.once!,
+    cognitoPort: port('port', values.port),
+    lambdaPort: port('lambda-port', values['lambda-port']),
+    cdkJson: path.resolve(values['cdk-json']!),
+    out: path.resolve(values.out!),
+    force: values.force!,
+  };
 }
 
 /** The `hasuraCognito` block of a cdk.json, validated like `cdk synth` validates it. */
@@ -74,6 +85,13 @@ export function readStackConfig(cdkJsonPath: string): StackConfig {
     throw new StartUsageError(`cannot read ${path.relative(process.cwd(), cdkJsonPath) || cdkJsonPath}: ${(error as Error).message}`);
   }
   return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
+}
+
+/** Everything that can be checked before a process starts: the config, and that `--out` may be written. */
+export function validate(options: StartOptions): StackConfig {
+  const config = readStackConfig(options.cdkJson);
+  checkLocalEnvTarget(options.out, options.force);
+  return config;
 }
 
 function capture(): CliIo & { out: string; err: string } {
@@ -114,9 +132,10 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
   if (!group) print('No groupRoles in cdk.json: only the demo user without a group is created.');
 
   const generated = capture();
-  if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env', '--out', options.out, '--force'], generated)) !== 0) {
-    throw new StartUsageError(`writing ${options.out} failed: ${generated.err.trim()}`);
+  if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env'], generated)) !== 0) {
+    throw new StartUsageError(`generating ${options.out} failed: ${generated.err.trim()}`);
   }
+  writeLocalEnvFile(options.out, generated.out, options.force);
   print(`Hasura config      ${path.relative(process.cwd(), options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
 
   for (const user of users) {
@@ -147,7 +166,7 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
 
 async function run(options: StartOptions, stopRequests: StopRequests): Promise<number> {
   // Validate before anything starts, exactly as `cdk synth` would.
-  const config = readStackConfig(options.cdkJson);
+  const config = validate(options);
   const { changes } = localClaimsConfig(config.claims);
 
   let crash: (error: Error) => void = () => undefined;
@@ -177,6 +196,16 @@ async function run(options: StartOptions, stopRequests: StopRequests): Promise<n
   }
 }
 
+function exitCodeOf(error: unknown): number {
+  return error instanceof StartUsageError ||
+    error instanceof ClaimsConfigError ||
+    error instanceof StackConfigError ||
+    error instanceof LocalEnvFileError ||
+    error instanceof HasuraConfigInputError
+    ? 2
+    : 1;
+}
+
 if (require.main === module) {
   // First, so that a signal during start-up also stops cleanly (once the stack is up) instead of killing this process.
   const stopRequests = watchStopRequests();
@@ -192,7 +221,7 @@ if (require.main === module) {
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`npm start: ${message}`);
-      process.exit(error instanceof StartUsageError || error instanceof ClaimsConfigError || error instanceof StackConfigError ? 2 : 1);
+      process.exit(exitCodeOf(error));
     },
   );
 }

@@ -13,6 +13,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { main as checkToken } from '../../hasura-config/check-token';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
 import { choosePort } from '../../lib/local/ports';
+import { LOCAL_ENV_MARKER } from '../../lib/local/local-env-file';
 import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../lib/local/local-stack';
 import { parseStackConfig } from '../../lib/stack-config';
 
@@ -132,7 +133,34 @@ describe('npm start', () => {
     expect(result.stdout).toContain('reader@example.com');
     expect(result.stdout).toMatch(/x-hasura-role: admin:\n\s+Hasura accepts this token\.\n\s+role: admin/);
     const env = fs.readFileSync(out, 'utf8');
+    expect(env.split('\n')[0]).toBe(LOCAL_ENV_MARKER);
     expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
+  });
+
+  it('replaces the file it wrote on the previous run', async () => {
+    const out = path.join(dir, 'local.env');
+    fs.writeFileSync(out, `${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET='{"from":"the previous run"}'\n`);
+    const result = runStart(['--once', ...(await freePorts()), '--out', out]);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+"/);
+  });
+
+  it('refuses to replace a file it did not write, before starting anything', async () => {
+    const out = path.join(dir, 'hasura.env');
+    const mine = "# HASURA_GRAPHQL_JWT_SECRET for my AWS pool\nHASURA_GRAPHQL_JWT_SECRET='{\"jwk_url\":\"https://cognito-idp.eu-west-1.amazonaws.com/x\"}'\n";
+    fs.writeFileSync(out, mine, { mode: 0o600 });
+    const before = fs.statSync(out);
+    // Its own temporary directory: a stack that started would have made its work directory there, before any process.
+    const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'));
+    const ports = await freePorts();
+    const result = runStart(['--once', ...ports, '--out', out], { TMPDIR: tmp });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`npm start: ${out}: npm start did not write this file; not replaced (--force replaces it)`]);
+    expect(result.stdout).toBe('');
+    expect(fs.readFileSync(out, 'utf8')).toBe(mine);
+    expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
+    expect(fs.readdirSync(tmp).filter((name) => name.startsWith('hasura-cognito-local-'))).toEqual([]);
+    for (const port of [Number(ports[1]), Number(ports[3])]) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
   });
 
   it('stops before starting anything when the config is invalid, naming the field', () => {
