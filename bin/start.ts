@@ -17,13 +17,14 @@ import { main as checkToken } from '../hasura-config/check-token';
 import { main as generateHasuraConfig } from '../hasura-config/generate';
 import type { CliIo } from '../hasura-config/cli-io';
 import { HasuraConfigInputError } from '../hasura-config/errors';
-import { checkLocalEnvTarget, LocalEnvFileError, writeLocalEnvFile } from '../lib/local/local-env-file';
+import { printable } from '../hasura-config/terminal-text';
+import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from '../lib/local/local-env-file';
 import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../lib/local/start-text';
 import { watchStopRequests, type StopRequests } from '../lib/local/stop-requests';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
-const USAGE = 'usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE] [--force]';
 
 class StartUsageError extends HasuraCognitoError {
   constructor(message: string) {
@@ -33,6 +34,7 @@ class StartUsageError extends HasuraCognitoError {
 }
 
 export interface StartOptions {
+  help: boolean;
   once: boolean;
   cognitoPort?: number;
   lambdaPort?: number;
@@ -49,6 +51,7 @@ export function readOptions(argv: string[]): StartOptions {
       strict: true,
       allowPositionals: false,
       options: {
+        help: { type: 'boolean', short: 'h', default: false },
         once: { type: 'boolean', default: false },
         port: { type: 'string' },
         'lambda-port': { type: 'string' },
@@ -58,7 +61,7 @@ export function readOptions(argv: string[]): StartOptions {
       },
     }));
   } catch (error) {
-    throw new StartUsageError(`${(error as Error).message} (${USAGE})`);
+    throw new StartUsageError(`${(error as Error).message} (npm start -- --help shows the options)`);
   }
   const port = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
@@ -67,6 +70,7 @@ export function readOptions(argv: string[]): StartOptions {
     return n;
   };
   return {
+    help: values.help!,
     once: values.once!,
     cognitoPort: port('port', values.port),
     lambdaPort: port('lambda-port', values['lambda-port']),
@@ -82,7 +86,7 @@ export function readStackConfig(cdkJsonPath: string): StackConfig {
   try {
     cdkJson = JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8'));
   } catch (error) {
-    throw new StartUsageError(`cannot read ${path.relative(process.cwd(), cdkJsonPath) || cdkJsonPath}: ${(error as Error).message}`);
+    throw new StartUsageError(`cannot read ${shownPath(cdkJsonPath)}: ${(error as Error).message}`);
   }
   return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
 }
@@ -116,7 +120,7 @@ function poolArgs(stack: LocalStack): string[] {
 
 /** Prints the pool, writes the Hasura env file, signs in the demo users and says what Hasura does with their tokens. */
 async function showFlow(stack: LocalStack, config: StackConfig, options: StartOptions, changes: readonly string[], print: (text: string) => void): Promise<void> {
-  print(`cognito-local      ${stack.endpoint} (user pool ${stack.userPoolId}, app client ${stack.clientId})`);
+  print(`cognito-local      ${stack.endpoint} (user pool ${printable(stack.userPoolId)}, app client ${printable(stack.clientId)})`);
   print(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
   print(`Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`);
 
@@ -133,35 +137,26 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
 
   const generated = capture();
   if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env'], generated)) !== 0) {
-    throw new StartUsageError(`generating ${options.out} failed: ${generated.err.trim()}`);
+    throw new StartUsageError(`generating ${shownPath(options.out)} failed: ${generated.err.trim()}`);
   }
   writeLocalEnvFile(options.out, generated.out, options.force);
-  print(`Hasura config      ${path.relative(process.cwd(), options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
+  print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
 
   for (const user of users) {
     const password = generatePassword(config.passwordMinLength);
     await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
     const tokens = await stack.signIn(user.email, password);
-    print(`${user.email}  password ${password}${user.groups.length ? `  groups ${user.groups.join(', ')}` : '  no group'}`);
+    print(userLine(user.email, password, user.groups));
     // The default role first, then the mapped role chosen with the x-hasura-role header.
     for (const requested of user.role ? [undefined, user.role] : [undefined]) {
       const io = capture();
       const code = await checkToken(['--token', tokens.IdToken!, ...poolArgs(stack), ...(requested ? ['--role', requested] : [])], io);
       const text = (code === 0 ? io.out : io.out + io.err).trim().replace(/\n/g, '\n    ');
-      print(`  Hasura${requested ? ` with x-hasura-role: ${requested}` : ''}:\n    ${text}`);
+      print(`${hasuraHeading(requested)}\n    ${text}`);
     }
     print(`  ID token: ${tokens.IdToken}\n`);
   }
-  print(
-    [
-      'Point a Hasura container at it (Linux, host network; the JWKS is served on 127.0.0.1):',
-      `  set -a; . ${path.relative(process.cwd(), options.out)}; set +a`,
-      '  docker run --network host -e HASURA_GRAPHQL_JWT_SECRET -e HASURA_GRAPHQL_ADMIN_SECRET=<choose one> \\',
-      '    -e HASURA_GRAPHQL_DATABASE_URL=<postgres url> hasura/graphql-engine:v2.48.5',
-      'With Docker Desktop, drop --network host and change 127.0.0.1 to host.docker.internal in jwk_url only: issuer must stay as the tokens carry it.',
-      'Send the ID token: Authorization: Bearer <ID token>.',
-    ].join('\n'),
-  );
+  print(hasuraHint(shownPath(options.out)));
 }
 
 async function run(options: StartOptions, stopRequests: StopRequests): Promise<number> {
@@ -177,6 +172,7 @@ async function run(options: StartOptions, stopRequests: StopRequests): Promise<n
   try {
     // A stop requested while the stack was starting skips the flow: nothing more is started or written.
     if (!stopped) {
+      console.log(`${FORGEABLE_NOTICE}\n`);
       // Once a stop is requested, the flow's remaining steps fail against the stopped stack, and print nothing.
       const flow = showFlow(stack, config, options, changes, (text) => {
         if (stopRequests.reason() === undefined) console.log(text);
@@ -213,15 +209,21 @@ if (require.main === module) {
   try {
     options = readOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`npm start: ${(error as Error).message}`);
+    console.error(`npm start: ${printable((error as Error).message)}`);
     process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
   run(options, stopRequests).then(
     (code) => process.exit(code),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`npm start: ${message}`);
-      process.exit(exitCodeOf(error));
+      const code = exitCodeOf(error);
+      // A usage error is one escaped line; a crash keeps the lines of the child's stderr it carries.
+      console.error(`npm start: ${code === 2 ? printable(message.replace(/\s*[\r\n]+\s*/g, ' ')) : message}`);
+      process.exit(code);
     },
   );
 }

@@ -137,6 +137,25 @@ describe('npm start', () => {
     expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
   });
 
+  it('says the local tokens are forgeable, and suggests a Hasura listening on 127.0.0.1 only', async () => {
+    const result = runStart(['--once', ...(await freePorts()), '--out', path.join(dir, 'local.env')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(/^Local tokens are forgeable by anyone/);
+    const docker = result.stdout.split('\n').find((line) => line.includes('docker run'));
+    expect(docker).toContain('--network host -e HASURA_GRAPHQL_SERVER_HOST=127.0.0.1');
+  });
+
+  it('prints group and role names from cdk.json escaped', async () => {
+    const cdkJson = path.join(dir, 'cdk.json');
+    const [group, role] = ['ad\u202emins', 'ad\u001b[31mmin'];
+    fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: { groupRoles: { [group]: role } } } }));
+    const result = runStart(['--once', ...(await freePorts()), '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`admin@example.com  password ${/password (\S+)/.exec(lines.find((l) => l.startsWith('admin@'))!)![1]}  groups "ad\\u202emins"`);
+    expect(lines).toContain('  Hasura with x-hasura-role: "ad\\u001b[31mmin":');
+  });
+
   it('replaces the file it wrote on the previous run', async () => {
     const out = path.join(dir, 'local.env');
     fs.writeFileSync(out, `${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET='{"from":"the previous run"}'\n`);
@@ -161,6 +180,14 @@ describe('npm start', () => {
     expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith('hasura-cognito-local-'))).toEqual([]);
     for (const port of [Number(ports[1]), Number(ports[3])]) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
+  });
+
+  it.each([['--help'], ['-h']])('npm start -- %s prints the usage and exits 0', (flag) => {
+    const result = spawnSync('npm', ['start', '--silent', '--', flag], { cwd: ROOT, encoding: 'utf8', timeout: 45_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm start -- \[--once\]/);
+    expect(result.stdout).toContain('--force');
   });
 
   it('stops before starting anything when the config is invalid, naming the field', () => {

@@ -1,9 +1,13 @@
-/** `npm start`'s checks before anything starts (options, `--out`). In-process: nothing here starts a process. */
+/**
+ * `npm start`'s checks before anything starts (options, `--out`), and the text it prints itself.
+ * In-process: nothing here starts a process.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readOptions, validate } from '../../../bin/start';
 import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../lib/local/local-env-file';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../lib/local/start-text';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
 
@@ -14,14 +18,29 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('readOptions', () => {
+  it.each([['--help'], ['-h']])('%s asks for the usage', (flag) => {
+    expect(readOptions([flag]).help).toBe(true);
+  });
+
   it('defaults: no --force, the repository cdk.json and hasura-config/local.env', () => {
     const options = readOptions([]);
-    expect(options).toMatchObject({ once: false, force: false });
+    expect(options).toMatchObject({ help: false, once: false, force: false });
     expect(options.out).toBe(path.join(__dirname, '..', '..', '..', 'hasura-config', 'local.env'));
   });
 
   it('resolves --out against the working directory', () => {
     expect(readOptions(['--out', 'x.env', '--force'])).toMatchObject({ out: path.resolve('x.env'), force: true });
+  });
+
+  it('names an unknown option, escaped, and points at --help', () => {
+    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(/^Unknown option '--\u001b\[2Jx'.*\(npm start -- --help shows the options\)$/);
+  });
+});
+
+describe('the usage', () => {
+  it('names every option readOptions takes, and says what the local flow is', () => {
+    for (const flag of ['--once', '--port N', '--lambda-port N', '--cdk-json FILE', '--out FILE', '--force', '-h, --help']) expect(USAGE).toContain(flag);
+    expect(USAGE).toContain('forge');
   });
 });
 
@@ -93,5 +112,40 @@ describe('--out: npm start replaces only a file it wrote', () => {
     fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: {} } }));
     expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out()]))).toThrow(LocalEnvFileError);
     expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), '--force']))).not.toThrow();
+  });
+});
+
+describe('what npm start prints', () => {
+  it('says plainly that local tokens are forgeable', () => {
+    expect(FORGEABLE_NOTICE).toMatch(/forgeable by anyone/);
+    expect(FORGEABLE_NOTICE).toMatch(/private key published/);
+  });
+
+  it('suggests a Hasura bound to 127.0.0.1, never on every interface', () => {
+    const hint = hasuraHint('hasura-config/local.env');
+    const docker = hint.split('\n').find((line) => line.includes('docker run'))!;
+    expect(docker).toContain('--network host');
+    expect(docker).toContain('-e HASURA_GRAPHQL_SERVER_HOST=127.0.0.1');
+    expect(hint).toContain('-p 127.0.0.1:8080:8080');
+    expect(hint).not.toMatch(/-p 8080/);
+  });
+
+  it.each([
+    ['a bidi override in a group name', 'ad\u202esnim'],
+    ['an ESC inside a role name', 'ad\u001b[2Jmin'],
+    ['a newline that would forge a line', 'x\nHasura accepts this token.'],
+  ])('escapes %s', (_, name) => {
+    expect(userLine('admin@example.com', 'pw', [name])).not.toMatch(UNSAFE);
+    expect(hasuraHeading(name)).not.toMatch(UNSAFE);
+    expect(hasuraHint(name).split('\n').find((line) => line.includes('set -a'))).not.toMatch(UNSAFE);
+    // Shown as a JSON string literal: quoted, and the exact name once parsed.
+    const line = userLine('admin@example.com', 'pw', [name]);
+    expect(JSON.parse(line.slice(line.indexOf('groups ') + 'groups '.length))).toBe(name);
+  });
+
+  it('prints plain names unchanged', () => {
+    expect(userLine('admin@example.com', 'pw', ['admins', 'editors'])).toBe('admin@example.com  password pw  groups admins, editors');
+    expect(hasuraHeading('admin')).toBe('  Hasura with x-hasura-role: admin:');
+    expect(hasuraHeading(undefined)).toBe('  Hasura:');
   });
 });
