@@ -1,8 +1,10 @@
 /**
  * Children of the local flow: spawned directly with node (never through npx, whose process tree
- * outlives a kill), waited for until ready, and watched so that a crash stops everything.
+ * outlives a kill), waited for until ready, and watched so that a crash stops everything. Each one
+ * exits by itself when this process is gone, even after a SIGKILL (exit-with-parent.cjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { HasuraCognitoError } from '../../lambda/errors';
 
 export class ChildProcessError extends HasuraCognitoError {
@@ -20,11 +22,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** The preload that makes a child exit when its parent is gone. */
+const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
+/** Read by exit-with-parent.cjs: the directory an orphaned child removes before it exits. */
+export const REMOVE_ON_ORPHAN_ENV = 'HASURA_COGNITO_REMOVE_ON_ORPHAN';
+
 export interface ChildOptions {
   name: string;
+  /** Node's arguments: the script and its options. */
   args: string[];
   cwd?: string;
   env: NodeJS.ProcessEnv;
+  /** A directory the child removes if it outlives this process (which would have removed it). */
+  removeOnOrphan?: string;
   /** Resolves when the child is ready; the start fails if the child exits first or the time is up. */
   ready(child: ChildProcess): Promise<void>;
   readyTimeoutMs: number;
@@ -33,8 +43,15 @@ export interface ChildOptions {
 export async function startChild(options: ChildOptions): Promise<Child> {
   // Its own process group: a Ctrl-C in the terminal reaches only the parent, which then stops the
   // children in order instead of seeing them die as if they had crashed.
-  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  // Last resort if the parent exits without stopping it (an uncaught error, process.exit).
+  // The IPC channel is never used for messages: its closing tells the child that this process is gone.
+  const env = { ...options.env, [REMOVE_ON_ORPHAN_ENV]: options.removeOnOrphan ?? '' };
+  const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, ...options.args], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
+  // Besides: if the parent exits without stopping it (an uncaught error, process.exit).
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));

@@ -49,7 +49,7 @@ export interface LocalStack {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly lambdaPort: number;
-  /** Temporary directory of the emulator's data and the bundle; removed by `stop`. */
+  /** Temporary directory of the emulator's data and the bundle; removed by `stop`, or by the children if this process dies first. */
   readonly workDir: string;
   /** Process ids of the emulator and the Lambda host. */
   readonly pids: readonly number[];
@@ -112,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
         ready: (child) => stdoutLine(child, /^ready \d+$/m).then(() => undefined),
         readyTimeoutMs: 20_000,
+        removeOnOrphan: workDir,
       }),
     );
 
@@ -133,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         env: { ...process.env, HOST: LOCAL_HOST, PORT: String(cognitoPort), DEBUG: '' },
         ready: (child) => httpReady(`${endpoint}/health`, child),
         readyTimeoutMs: 20_000,
+        removeOnOrphan: workDir,
       }),
     );
   } catch (error) {

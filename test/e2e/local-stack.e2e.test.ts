@@ -13,6 +13,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { main as checkToken } from '../../hasura-config/check-token';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
 import { choosePort } from '../../lib/local/ports';
+import { LOCAL_ENV_MARKER } from '../../lib/local/local-env-file';
 import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../lib/local/local-stack';
 import { parseStackConfig } from '../../lib/stack-config';
 
@@ -108,31 +109,89 @@ it('gives the same claims after a refresh (REFRESH_TOKEN_AUTH)', async () => {
 });
 
 describe('npm start', () => {
-  const tsx = require.resolve('tsx/cli');
-  const start = path.join(__dirname, '..', '..', 'bin', 'start.ts');
+  const ROOT = path.join(__dirname, '..', '..');
+  const start = path.join(ROOT, 'bin', 'start.ts');
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-start-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function runStart(args: string[]) {
-    return spawnSync(process.execPath, [tsx, start, ...args], {
+  const freePorts = async () => ['--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0))];
+
+  /** As the "start" script runs it: one node process with the TypeScript loader. */
+  function runStart(args: string[], env: NodeJS.ProcessEnv = {}) {
+    return spawnSync(process.execPath, ['--require', 'tsx/cjs', start, ...args], {
+      cwd: ROOT,
       encoding: 'utf8',
       timeout: 45_000,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
   }
 
   it('--once runs the whole flow, writes the Hasura config and exits 0', async () => {
     const out = path.join(dir, 'local.env');
-    const result = runStart(['--once', '--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--out', out]);
+    const result = runStart(['--once', ...(await freePorts()), '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('reader@example.com');
     expect(result.stdout).toMatch(/x-hasura-role: admin:\n\s+Hasura accepts this token\.\n\s+role: admin/);
     const env = fs.readFileSync(out, 'utf8');
+    expect(env.split('\n')[0]).toBe(LOCAL_ENV_MARKER);
     expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
+  });
+
+  it('says the local tokens are forgeable, and suggests a Hasura listening on 127.0.0.1 only', async () => {
+    const result = runStart(['--once', ...(await freePorts()), '--out', path.join(dir, 'local.env')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(/^Local tokens are forgeable by anyone/);
+    const docker = result.stdout.split('\n').find((line) => line.includes('docker run'));
+    expect(docker).toContain('--network host -e HASURA_GRAPHQL_SERVER_HOST=127.0.0.1');
+  });
+
+  it('prints group and role names from cdk.json escaped', async () => {
+    const cdkJson = path.join(dir, 'cdk.json');
+    const [group, role] = ['ad\u202emins', 'ad\u001b[31mmin'];
+    fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: { groupRoles: { [group]: role } } } }));
+    const result = runStart(['--once', ...(await freePorts()), '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`admin@example.com  password ${/password (\S+)/.exec(lines.find((l) => l.startsWith('admin@'))!)![1]}  groups "ad\\u202emins"`);
+    expect(lines).toContain('  Hasura with x-hasura-role: "ad\\u001b[31mmin":');
+  });
+
+  it('replaces the file it wrote on the previous run', async () => {
+    const out = path.join(dir, 'local.env');
+    fs.writeFileSync(out, `${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET='{"from":"the previous run"}'\n`);
+    const result = runStart(['--once', ...(await freePorts()), '--out', out]);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+"/);
+  });
+
+  it('refuses to replace a file it did not write, before starting anything', async () => {
+    const out = path.join(dir, 'hasura.env');
+    const mine = "# HASURA_GRAPHQL_JWT_SECRET for my AWS pool\nHASURA_GRAPHQL_JWT_SECRET='{\"jwk_url\":\"https://cognito-idp.eu-west-1.amazonaws.com/x\"}'\n";
+    fs.writeFileSync(out, mine, { mode: 0o600 });
+    const before = fs.statSync(out);
+    // Its own temporary directory: a stack that started would have made its work directory there, before any process.
+    const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'));
+    const ports = await freePorts();
+    const result = runStart(['--once', ...ports, '--out', out], { TMPDIR: tmp });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`npm start: ${out}: npm start did not write this file; not replaced (--force replaces it)`]);
+    expect(result.stdout).toBe('');
+    expect(fs.readFileSync(out, 'utf8')).toBe(mine);
+    expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
+    expect(fs.readdirSync(tmp).filter((name) => name.startsWith('hasura-cognito-local-'))).toEqual([]);
+    for (const port of [Number(ports[1]), Number(ports[3])]) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
+  });
+
+  it.each([['--help'], ['-h']])('npm start -- %s prints the usage and exits 0', (flag) => {
+    const result = spawnSync('npm', ['start', '--silent', '--', flag], { cwd: ROOT, encoding: 'utf8', timeout: 45_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm start -- \[--once\]/);
+    expect(result.stdout).toContain('--force');
   });
 
   it('stops before starting anything when the config is invalid, naming the field', () => {

@@ -1,0 +1,151 @@
+/**
+ * `npm start`'s checks before anything starts (options, `--out`), and the text it prints itself.
+ * In-process: nothing here starts a process.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readOptions, validate } from '../../../bin/start';
+import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../lib/local/local-env-file';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../lib/local/start-text';
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-start-unit-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('readOptions', () => {
+  it.each([['--help'], ['-h']])('%s asks for the usage', (flag) => {
+    expect(readOptions([flag]).help).toBe(true);
+  });
+
+  it('defaults: no --force, the repository cdk.json and hasura-config/local.env', () => {
+    const options = readOptions([]);
+    expect(options).toMatchObject({ help: false, once: false, force: false });
+    expect(options.out).toBe(path.join(__dirname, '..', '..', '..', 'hasura-config', 'local.env'));
+  });
+
+  it('resolves --out against the working directory', () => {
+    expect(readOptions(['--out', 'x.env', '--force'])).toMatchObject({ out: path.resolve('x.env'), force: true });
+  });
+
+  it('names an unknown option, escaped, and points at --help', () => {
+    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(/^Unknown option '--\u001b\[2Jx'.*\(npm start -- --help shows the options\)$/);
+  });
+});
+
+describe('the usage', () => {
+  it('names every option readOptions takes, and says what the local flow is', () => {
+    for (const flag of ['--once', '--port N', '--lambda-port N', '--cdk-json FILE', '--out FILE', '--force', '-h, --help']) expect(USAGE).toContain(flag);
+    expect(USAGE).toContain('forge');
+  });
+});
+
+describe('--out: npm start replaces only a file it wrote', () => {
+  const out = () => path.join(dir, 'hasura.env');
+
+  it('accepts no file, in an existing directory', () => {
+    expect(() => checkLocalEnvTarget(out(), false)).not.toThrow();
+  });
+
+  it('accepts a file npm start wrote, and replaces it', () => {
+    writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=first\n', false);
+    writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=second\n', false);
+    expect(fs.readFileSync(out(), 'utf8')).toBe(`${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET=second\n`);
+    expect(fs.statSync(out()).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a file it did not write, naming the file and --force, and leaves it as it was', () => {
+    const mine = "# my AWS pool\nHASURA_GRAPHQL_JWT_SECRET='{}'\n";
+    fs.writeFileSync(out(), mine);
+    let error: unknown;
+    try {
+      writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=local\n', false);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LocalEnvFileError);
+    expect((error as Error).message).toBe(`${out()}: npm start did not write this file; not replaced (--force replaces it)`);
+    expect(fs.readFileSync(out(), 'utf8')).toBe(mine);
+  });
+
+  it('refuses a file whose marker is not its first line', () => {
+    fs.writeFileSync(out(), `# mine\n${LOCAL_ENV_MARKER}\n`);
+    expect(() => checkLocalEnvTarget(out(), false)).toThrow(LocalEnvFileError);
+  });
+
+  it('replaces a file it did not write with --force', () => {
+    fs.writeFileSync(out(), '# mine\n');
+    writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=local\n', true);
+    expect(fs.readFileSync(out(), 'utf8')).toBe(`${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET=local\n`);
+  });
+
+  it('refuses a directory, even with --force', () => {
+    fs.mkdirSync(out());
+    expect(() => checkLocalEnvTarget(out(), true)).toThrow(`${out()}: a directory; give --out a file name`);
+  });
+
+  it('refuses a file in a directory that does not exist', () => {
+    const missing = path.join(dir, 'no-such-dir', 'local.env');
+    expect(() => checkLocalEnvTarget(missing, true)).toThrow(`${missing}: no directory ${path.join(dir, 'no-such-dir')}; nothing was started`);
+  });
+
+  it('escapes the file name it prints', () => {
+    const named = path.join(dir, 'a\u001b[31m\nrole: admin.env');
+    fs.writeFileSync(named, '# mine\n');
+    let message = '';
+    try {
+      checkLocalEnvTarget(named, false);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('a\\u001b[31m\\nrole: admin.env"');
+    expect(message).not.toMatch(UNSAFE);
+  });
+
+  it('is checked with the config, before start-up: validate() refuses the file', () => {
+    fs.writeFileSync(out(), '# mine\n');
+    const cdkJson = path.join(dir, 'cdk.json');
+    fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: {} } }));
+    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out()]))).toThrow(LocalEnvFileError);
+    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), '--force']))).not.toThrow();
+  });
+});
+
+describe('what npm start prints', () => {
+  it('says plainly that local tokens are forgeable', () => {
+    expect(FORGEABLE_NOTICE).toMatch(/forgeable by anyone/);
+    expect(FORGEABLE_NOTICE).toMatch(/private key published/);
+  });
+
+  it('suggests a Hasura bound to 127.0.0.1, never on every interface', () => {
+    const hint = hasuraHint('hasura-config/local.env');
+    const docker = hint.split('\n').find((line) => line.includes('docker run'))!;
+    expect(docker).toContain('--network host');
+    expect(docker).toContain('-e HASURA_GRAPHQL_SERVER_HOST=127.0.0.1');
+    expect(hint).toContain('-p 127.0.0.1:8080:8080');
+    expect(hint).not.toMatch(/-p 8080/);
+  });
+
+  it.each([
+    ['a bidi override in a group name', 'ad\u202esnim'],
+    ['an ESC inside a role name', 'ad\u001b[2Jmin'],
+    ['a newline that would forge a line', 'x\nHasura accepts this token.'],
+  ])('escapes %s', (_, name) => {
+    expect(userLine('admin@example.com', 'pw', [name])).not.toMatch(UNSAFE);
+    expect(hasuraHeading(name)).not.toMatch(UNSAFE);
+    expect(hasuraHint(name).split('\n').find((line) => line.includes('set -a'))).not.toMatch(UNSAFE);
+    // Shown as a JSON string literal: quoted, and the exact name once parsed.
+    const line = userLine('admin@example.com', 'pw', [name]);
+    expect(JSON.parse(line.slice(line.indexOf('groups ') + 'groups '.length))).toBe(name);
+  });
+
+  it('prints plain names unchanged', () => {
+    expect(userLine('admin@example.com', 'pw', ['admins', 'editors'])).toBe('admin@example.com  password pw  groups admins, editors');
+    expect(hasuraHeading('admin')).toBe('  Hasura with x-hasura-role: admin:');
+    expect(hasuraHeading(undefined)).toBe('  Hasura:');
+  });
+});
