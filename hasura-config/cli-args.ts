@@ -10,6 +10,7 @@ import { ClaimsConfigError } from '../lambda/errors';
 import type { HasuraJwtSecretOptions } from './jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { isLoopbackHostname } from './loopback';
 import { quoted } from './terminal-text';
 
@@ -161,9 +162,9 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
     if (explicit.length > 0) throw new HasuraConfigInputError(`--${explicit[0]}`, 'either --outputs or explicit pool options', 'both');
     const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
     const at = `--outputs ${outputs} stack ${stack.stackName} output`;
-    const region = checkRegion(stack.region, `${at} Region`);
-    const userPoolId = checkUserPoolId(stack.userPoolId, region, endpoint, `${at} UserPoolId`);
-    const clientIds = stack.clientIds.map((id) => checkClientId(id, `${at} UserPoolClientId/MachineClientIds`));
+    const region = checkRegion(stack.region, `${at} ${STACK_OUTPUTS.region}`);
+    const userPoolId = checkUserPoolId(stack.userPoolId, region, endpoint, `${at} ${STACK_OUTPUTS.userPoolId}`);
+    const clientIds = stack.clientIds.map((id) => checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`));
     // The stack's secret says which namespace and format its Lambda uses: the defaults here.
     const deployed = stack.hasuraJwtSecret;
     const claims = resolveClaimsOptions(values, {
@@ -174,7 +175,7 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
       secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
       tokenUse: claims.tokenUse,
       stackSecret: endpoint === undefined ? deployed : undefined,
-      stackSecretSubject: `${at} HasuraJwtSecret`,
+      stackSecretSubject: `${at} ${STACK_OUTPUTS.hasuraJwtSecret}`,
     };
   }
 

@@ -1,13 +1,13 @@
 /**
  * Reads the file written by `cdk deploy --outputs-file`: `{ "<StackName>": { "<OutputName>": "..." } }`.
- * The output names are the contract with the CDK stack (lib/): UserPoolId, UserPoolClientId, Region,
- * HasuraJwtSecret and, only when machine clients exist, MachineClientIds ("id1,id2").
+ * The output names are the contract with the CDK stack, `STACK_OUTPUTS` (lib/stack-outputs.ts);
+ * the machine client ids output exists only when machine clients do ("id1,id2").
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_STACK_NAME } from '../lib/stack-config';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { quoted } from './terminal-text';
-
-export const DEFAULT_STACK_NAME = 'HasuraCognito';
 
 /** What the generator needs from one stack's outputs. */
 export interface StackOutputs {
@@ -57,25 +57,25 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
     }
     return value;
   };
-  const userPoolId = read('UserPoolId');
-  const clientIds = [read('UserPoolClientId')];
-  const region = read('Region');
-  if (outputs.MachineClientIds !== undefined) {
-    for (const id of read('MachineClientIds').split(',')) {
+  const userPoolId = read(STACK_OUTPUTS.userPoolId);
+  const clientIds = [read(STACK_OUTPUTS.userPoolClientId)];
+  const region = read(STACK_OUTPUTS.region);
+  if (outputs[STACK_OUTPUTS.machineClientIds] !== undefined) {
+    for (const id of read(STACK_OUTPUTS.machineClientIds).split(',')) {
       const trimmed = id.trim();
-      if (trimmed === '') throw new HasuraConfigInputError(`${at} output MachineClientIds`, 'comma-separated client ids', 'an empty id');
+      if (trimmed === '') throw new HasuraConfigInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
       if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
     }
   }
   let hasuraJwtSecret: Record<string, unknown> | undefined;
-  if (outputs.HasuraJwtSecret !== undefined) {
+  if (outputs[STACK_OUTPUTS.hasuraJwtSecret] !== undefined) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(read('HasuraJwtSecret'));
+      parsed = JSON.parse(read(STACK_OUTPUTS.hasuraJwtSecret));
     } catch {
       parsed = undefined;
     }
-    if (!isObject(parsed)) throw new HasuraConfigInputError(`${at} output HasuraJwtSecret`, 'a JSON object', 'text that is not a JSON object');
+    if (!isObject(parsed)) throw new HasuraConfigInputError(`${at} output ${STACK_OUTPUTS.hasuraJwtSecret}`, 'a JSON object', 'text that is not a JSON object');
     hasuraJwtSecret = parsed;
   }
   return { stackName, region, userPoolId, clientIds, hasuraJwtSecret };
