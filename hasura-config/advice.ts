@@ -3,7 +3,7 @@
  * answer and what the token says about itself. `undefined` when there is nothing specific to say.
  */
 import type { TokenUse } from '../lambda/claims-config';
-import type { HasuraJwtSecret } from './jwt-secret';
+import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import type { HasuraRejection, JsonObject } from './hasura-jwt-rules';
 
 export interface AdviceInput {

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
-import type { HasuraJwtSecretOptions } from './jwt-secret';
+import type { HasuraJwtSecretOptions } from '../lib/hasura-jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';

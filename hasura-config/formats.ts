@@ -2,7 +2,7 @@
  * The generator's output formats, as pure functions of the generated config. No I/O here.
  */
 import type { TokenUse } from '../lambda/claims-config';
-import type { HasuraJwtSecret } from './jwt-secret';
+import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { isSafeToPrint, quoted, quotedJson } from './terminal-text';
 

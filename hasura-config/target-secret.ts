@@ -4,7 +4,7 @@
  * Lambda emits would reject every token, so a mismatch is an input error, not a silent surprise.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { buildHasuraJwtSecret, type HasuraJwtSecret } from './jwt-secret';
+import { buildHasuraJwtSecret, type HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import type { PoolTarget } from './cli-args';
 import { quotedJson } from './terminal-text';

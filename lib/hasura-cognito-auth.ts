@@ -26,7 +26,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CLAIMS_CONFIG_ENV, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig } from '../lambda/claims-config';
-import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
 import type { AuthConfig, FeaturePlanName, TriggerVersion } from './stack-config';
 

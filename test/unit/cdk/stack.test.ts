@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CLAIMS_CONFIG_ENV, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
-import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/pre-token-bundle';
 import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { parseStackConfig } from '../../../lib/stack-config';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../hasura-config/generate';
-import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import {
   CLIENT_ID,
   FORGED_LINE,

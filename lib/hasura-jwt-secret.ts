@@ -1,8 +1,12 @@
 /**
- * The value of HASURA_GRAPHQL_JWT_SECRET for a Cognito user pool. One function builds it for the
- * CLI generator and for the CDK stack's `HasuraJwtSecret` output (where region, pool id and client
- * ids are CloudFormation tokens), so both always produce the same JSON. It validates nothing:
- * callers validate their inputs first (tokens would not pass a format check).
+ * The value of HASURA_GRAPHQL_JWT_SECRET for a Cognito user pool: the one definition of its shape,
+ * shared by the CDK construct (lib/) and the CLIs built on this library (hasura-config/). CDK-free,
+ * so the CLIs load it without aws-cdk-lib.
+ *
+ * One function builds it for the CDK stack's `HasuraJwtSecret` output (where region, pool id and
+ * client ids are CloudFormation tokens), for the generator given explicit ids and for the local
+ * flow, so all of them produce the same JSON. It validates nothing: callers validate their inputs
+ * first (tokens would not pass a format check).
  */
 import type { ClaimsFormat } from '../lambda/claims-config';
 
