@@ -3,15 +3,13 @@
  * option into one HasuraConfigInputError (the CLI prints it as one line and exits 2), and the
  * resolution of "which user pool" from either a cdk outputs file or explicit ids.
  */
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
-import type { HasuraJwtSecretOptions } from '../lib/hasura-jwt-secret';
+import { hasuraUrlExpectation, isAppClientId, type HasuraJwtSecretOptions } from '../lib/hasura-jwt-secret';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
-import { STACK_OUTPUTS } from '../lib/stack-outputs';
-import { isLoopbackHostname } from './loopback';
 import { quoted } from './terminal-text';
 
 export interface OptionSpec {
@@ -71,8 +69,6 @@ export function stringOption(values: OptionValues, name: string): string | undef
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 // Cognito's pattern for a user pool id; cognito-local's ids look like local_4DA54YKg.
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-// Cognito's pattern for an app client id.
-const CLIENT_ID = /^[\w+]+$/;
 
 export function checkRegion(region: string, subject: string): string {
   if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', quoted(region));
@@ -91,48 +87,20 @@ export function checkUserPoolId(id: string, region: string, endpoint: string | u
 }
 
 export function checkClientId(id: string, subject: string): string {
-  if (id.length > 128 || !CLIENT_ID.test(id)) {
+  if (!isAppClientId(id)) {
     throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
   }
   return id;
 }
 
-// The authority as written: after `scheme://`, up to the first `/`, `?` or `#`.
-const WRITTEN_AUTHORITY = /^[a-z][a-z\d+.-]*:\/\/([^/?#]*)/i;
-
 /**
- * A Cognito emulator's base URL: https, or http to a loopback host only (Hasura fetches the JWKS
- * from it); printable ASCII, no credentials, query or fragment. The text itself becomes jwk_url
- * and issuer, read later by Hasura's own URL parser and resolver, so the host must be written as
- * the WHATWG parser reads it: `2130706433`, `0x7f.1`, `127.1` or `127.0.0.1.` are 127.0.0.1 here
- * but may be a DNS name elsewhere, and `\`, `@` or `%` in the authority can name another host.
+ * A Cognito emulator's base URL: a URL Hasura may read (see hasuraUrlExpectation), since jwk_url
+ * and issuer are built on it and Hasura fetches the JWKS from it.
  */
 export function checkEndpoint(endpoint: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || !/^[!-~]+$/.test(endpoint)) {
-    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', quoted(endpoint));
-  }
-  if (!hostWrittenAsParsed(endpoint, url)) {
-    throw new HasuraConfigInputError('--endpoint', `a URL whose host is written as URL parsers read it (here ${url.hostname})`, quoted(endpoint));
-  }
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
-    throw new HasuraConfigInputError('--endpoint', 'an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost)', quoted(endpoint));
-  }
+  const expected = hasuraUrlExpectation(endpoint, 'an http(s) base URL such as http://127.0.0.1:9229');
+  if (expected !== undefined) throw new HasuraConfigInputError('--endpoint', expected, quoted(endpoint));
   return endpoint.replace(/\/+$/, '');
-}
-
-function hostWrittenAsParsed(endpoint: string, url: URL): boolean {
-  const authority = WRITTEN_AUTHORITY.exec(endpoint)?.[1];
-  if (authority === undefined) return false;
-  const host = authority.replace(/:\d*$/, '').toLowerCase();
-  if (host === url.hostname) return true;
-  // An IPv6 literal means one address however it is spelled: [::ffff:127.0.0.1] is [::ffff:7f00:1].
-  return host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6;
 }
 
 /** Which pool, which clients, which claims: everything both CLIs derive the Hasura config from. */
