@@ -1,7 +1,7 @@
 /**
  * `npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID
- * --client-id C) [--role ROLE] [--endpoint URL]`: what Hasura will do with this token under the
- * generated config. `--token -` reads the token from standard input, which keeps it out of the
+ * --client-id C [--endpoint URL]) [--role ROLE]`: what Hasura will do with this token under the
+ * generated config (with --outputs, the stack's own HasuraJwtSecret). `--token -` reads the token from standard input, which keeps it out of the
  * shell history and the process list. Exit 0: accepted (role and session variables printed); 1: refused (Hasura's
  * code and message, plus advice); 2: bad option or input, or the JWKS cannot be loaded.
  */
@@ -11,7 +11,6 @@ import { MAX_STDIN_BYTES, reportUsageError, runAsProcess, type CliIo } from './c
 import { HasuraConfigInputError } from './errors';
 import { adviceFor } from './advice';
 import { evaluateAuthorization } from './evaluate-token';
-import { secretForTarget } from './target-secret';
 import { printable, quoted } from './terminal-text';
 import { httpAndHttpsFetcher, verifySignature } from './verify-signature';
 
@@ -23,8 +22,8 @@ const OPTIONS = {
   role: { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...)
-         [--role ROLE] [--endpoint URL] [--token-use access|id] [--namespace NS] [--claims-format stringified_json|json]
+export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...
+         [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json]) [--token-use access|id] [--role ROLE]
 --token - reads the token from standard input.
 Exit status: 0 Hasura accepts the token, 1 Hasura refuses it, 2 bad options or inputs.
 `;
@@ -47,7 +46,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
     if (tokenOption === undefined || tokenOption === '') throw new HasuraConfigInputError('--token', 'a JWT', 'nothing');
     const role = stringOption(values, 'role');
     const target = resolvePoolTarget(values);
-    const secret = secretForTarget(target);
+    const { secret } = target;
     // Read only once every option has passed: a typo must not leave the command waiting for input.
     const token = tokenOption === '-' ? await readTokenFromStdin(io) : tokenOption;
     const now = io.now?.() ?? Date.now() / 1000;
@@ -61,7 +60,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
       roleHeader: role,
       now,
       verifySignature: (jwt, decoded) =>
-        verifySignature(jwt, decoded, { userPoolId: target.secret.userPoolId, endpoint: target.secret.endpoint, jwksUri: secret.jwk_url }, fetcher),
+        verifySignature(jwt, decoded, { userPoolId: target.pool.userPoolId, endpoint: target.pool.endpoint, jwksUri: secret.jwk_url }, fetcher),
     });
 
     const { outcome } = evaluation;

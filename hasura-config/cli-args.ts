@@ -6,7 +6,14 @@
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
-import { hasuraUrlExpectation, isAppClientId, type HasuraJwtSecretOptions } from '../lib/hasura-jwt-secret';
+import {
+  buildHasuraJwtSecret,
+  cognitoIssuer,
+  hasuraUrlExpectation,
+  isAppClientId,
+  type HasuraJwtSecret,
+  type UserPoolLocation,
+} from '../lib/hasura-jwt-secret';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
@@ -103,14 +110,14 @@ export function checkEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, '');
 }
 
-/** Which pool, which clients, which claims: everything both CLIs derive the Hasura config from. */
+/** What both CLIs derive everything from: Hasura's JWT config, the pool that signs the tokens, which token carries the claims. */
 export interface PoolTarget {
-  readonly secret: HasuraJwtSecretOptions;
+  /** The stack's own HasuraJwtSecret (--outputs), or built by buildHasuraJwtSecret from explicit ids. */
+  readonly secret: HasuraJwtSecret;
+  /** The pool whose keys sign the tokens: named in messages and used for the signature check. */
+  readonly pool: UserPoolLocation;
+  /** Not recorded in the secret: --token-use, default access. */
   readonly tokenUse: TokenUse;
-  /** The deployed stack's own HasuraJwtSecret, when read from an outputs file with that output. */
-  readonly stackSecret?: Record<string, unknown>;
-  /** How to name the stack's secret in messages. */
-  readonly stackSecretSubject?: string;
 }
 
 export interface ClaimsOptions {
@@ -119,35 +126,31 @@ export interface ClaimsOptions {
   readonly tokenUse: TokenUse;
 }
 
+/** Options the stack's HasuraJwtSecret answers with --outputs, and the fields of it that say so. */
+const SAID_BY_STACK_SECRET = {
+  region: 'issuer',
+  'user-pool-id': 'issuer',
+  'client-id': 'audience',
+  endpoint: 'issuer and jwk_url',
+  namespace: 'claims_namespace',
+  'claims-format': 'claims_format',
+} as const;
+
 /** Resolves POOL_OPTIONS into a target; throws HasuraConfigInputError naming the first problem. */
 export function resolvePoolTarget(values: OptionValues): PoolTarget {
   const outputs = stringOption(values, 'outputs');
-  const explicit = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] !== undefined);
-  const endpointText = stringOption(values, 'endpoint');
-  const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
-
   if (outputs !== undefined) {
-    if (explicit.length > 0) throw new HasuraConfigInputError(`--${explicit[0]}`, 'either --outputs or explicit pool options', 'both');
-    const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
-    const at = `--outputs ${outputs} stack ${stack.stackName} output`;
-    const region = checkRegion(stack.region, `${at} ${STACK_OUTPUTS.region}`);
-    const userPoolId = checkUserPoolId(stack.userPoolId, region, endpoint, `${at} ${STACK_OUTPUTS.userPoolId}`);
-    const clientIds = stack.clientIds.map((id) => checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`));
-    // The stack's secret says which namespace and format its Lambda uses: the defaults here.
-    const deployed = stack.hasuraJwtSecret;
-    const claims = resolveClaimsOptions(values, {
-      namespace: typeof deployed?.claims_namespace === 'string' ? deployed.claims_namespace : undefined,
-      claimsFormat: typeof deployed?.claims_format === 'string' ? deployed.claims_format : undefined,
-    });
-    return {
-      secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
-      tokenUse: claims.tokenUse,
-      stackSecret: endpoint === undefined ? deployed : undefined,
-      stackSecretSubject: `${at} ${STACK_OUTPUTS.hasuraJwtSecret}`,
-    };
+    for (const [name, field] of Object.entries(SAID_BY_STACK_SECRET)) {
+      if (values[name] !== undefined) {
+        throw new HasuraConfigInputError(`--${name}`, `--outputs without --${name} (the stack's HasuraJwtSecret says its ${field})`, 'both');
+      }
+    }
+    return targetFromStack(outputs, values);
   }
 
   if (values.stack !== undefined) throw new HasuraConfigInputError('--stack', '--outputs FILE with it', 'no --outputs');
+  const endpointText = stringOption(values, 'endpoint');
+  const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
   const missing = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] === undefined);
   if (missing.length > 0) {
     throw new HasuraConfigInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
@@ -159,10 +162,37 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
     if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);
   }
   const claims = resolveClaimsOptions(values, {});
+  const pool: UserPoolLocation = { region, userPoolId, endpoint };
   return {
-    secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
+    secret: buildHasuraJwtSecret({ ...pool, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat }),
+    pool,
     tokenUse: claims.tokenUse,
   };
+}
+
+/**
+ * The deployed stack's own HasuraJwtSecret output, validated, is the config: it is what the stack
+ * was deployed with, so it is rendered as it is rather than rebuilt from the other outputs.
+ */
+function targetFromStack(outputs: string, values: OptionValues): PoolTarget {
+  const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
+  const at = `--outputs ${outputs} stack ${stack.stackName} output`;
+  const region = checkRegion(stack.region, `${at} ${STACK_OUTPUTS.region}`);
+  const userPoolId = checkUserPoolId(stack.userPoolId, region, undefined, `${at} ${STACK_OUTPUTS.userPoolId}`);
+  for (const id of stack.clientIds) checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`);
+  const secret = stack.hasuraJwtSecret;
+  if (secret === undefined) {
+    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret}`, `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`, 'no such output');
+  }
+  // The signature check trusts this pool's keys: the secret must name the same pool.
+  const pool: UserPoolLocation = { region, userPoolId };
+  const issuer = cognitoIssuer(pool);
+  if (secret.issuer !== issuer) {
+    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`, `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`, quoted(secret.issuer));
+  }
+  // Checked with the secret's claims, as the Lambda's parser checks them together.
+  const { tokenUse } = resolveClaimsOptions(values, { namespace: secret.claims_namespace, claimsFormat: secret.claims_format });
+  return { secret, pool, tokenUse };
 }
 
 const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
@@ -174,7 +204,7 @@ const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * --namespace, --claims-format and --token-use, validated by the Lambda's own config parser so a
- * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack.
+ * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack's secret.
  */
 export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): ClaimsOptions {
   const config = parseClaimsFields({

@@ -4,6 +4,7 @@
  * the machine client ids output exists only when machine clients do ("id1,id2").
  */
 import { readFileSync } from 'node:fs';
+import { parseHasuraJwtSecret, type HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { DEFAULT_STACK_NAME } from '../lib/stack-config';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
@@ -16,8 +17,8 @@ export interface StackOutputs {
   readonly userPoolId: string;
   /** The app client first, then the machine clients. */
   readonly clientIds: readonly string[];
-  /** The stack's own `HasuraJwtSecret`, parsed; `undefined` when the output is absent. */
-  readonly hasuraJwtSecret: Record<string, unknown> | undefined;
+  /** The stack's own Hasura JWT config, validated; `undefined` when the output is absent. */
+  readonly hasuraJwtSecret: HasuraJwtSecret | undefined;
 }
 
 /** Reads and validates `path`; `stack` picks a stack (default: the only one, or HasuraCognito). */
@@ -67,16 +68,17 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
       if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
     }
   }
-  let hasuraJwtSecret: Record<string, unknown> | undefined;
+  let hasuraJwtSecret: HasuraJwtSecret | undefined;
   if (outputs[STACK_OUTPUTS.hasuraJwtSecret] !== undefined) {
+    const secretAt = `${at} output ${STACK_OUTPUTS.hasuraJwtSecret}`;
+    const text = read(STACK_OUTPUTS.hasuraJwtSecret);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(read(STACK_OUTPUTS.hasuraJwtSecret));
+      parsed = JSON.parse(text);
     } catch {
-      parsed = undefined;
+      throw new HasuraConfigInputError(secretAt, 'a JSON object', 'text that is not a JSON object');
     }
-    if (!isObject(parsed)) throw new HasuraConfigInputError(`${at} output ${STACK_OUTPUTS.hasuraJwtSecret}`, 'a JSON object', 'text that is not a JSON object');
-    hasuraJwtSecret = parsed;
+    hasuraJwtSecret = parseHasuraJwtSecret(parsed, secretAt);
   }
   return { stackName, region, userPoolId, clientIds, hasuraJwtSecret };
 }

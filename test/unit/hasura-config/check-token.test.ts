@@ -21,6 +21,7 @@ import {
   REPO_ROOT,
   USER_SUB,
   expectTerminalSafe,
+  fixtureOutputsWith,
   issueTokens,
   jwksFetcher,
   makeSigningKey,
@@ -212,7 +213,9 @@ describe('check-token bad input: exit 2, one line', () => {
   it.each([
     ['no token', [], 'check-token: --token: expected a JWT, found nothing\n'],
     ['no pool', ['--token', 'a.b.c'], 'check-token: --region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value\n'],
-    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], 'check-token: --user-pool-id: expected either --outputs or explicit pool options, found both\n'],
+    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], "check-token: --user-pool-id: expected --outputs without --user-pool-id (the stack's HasuraJwtSecret says its issuer), found both\n"],
+    ['--namespace with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', NAMESPACE], "check-token: --namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both\n"],
+    ['--claims-format with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--claims-format', 'json'], "check-token: --claims-format: expected --outputs without --claims-format (the stack's HasuraJwtSecret says its claims_format), found both\n"],
   ])('%s', async (_name, argv, stderr) => {
     expect(await runMain(main, argv, io())).toEqual({ code: 2, stdout: '', stderr });
   });
@@ -231,6 +234,25 @@ describe('check-token bad input: exit 2, one line', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^check-token: --region: /);
     expect(readStdin).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a jwk_url over plain http to another host', { jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }, 'jwk_url: expected an https URL'],
+    ['no audience', { audience: undefined }, 'audience: expected a non-empty array of app client ids'],
+    ['an extra field', { claims_map: {} }, 'claims_map: expected no such field'],
+  ])('a tampered HasuraJwtSecret output (%s): refused naming the field, before any fetch', async (_name, changes, fragment) => {
+    const temp = makeTempDir();
+    try {
+      const file = join(temp.dir, 'outputs.json');
+      writeFileSync(file, fixtureOutputsWith(changes));
+      const fetcher = jwksFetcher(JWKS_URI, [key]);
+      const result = await runMain(main, ['--outputs', file, '--token', tokens.accessToken], io({ fetcher }));
+      expect(result).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^check-token: [^\n]+\n$/) });
+      expect(result.stderr).toContain(`stack HasuraCognito output HasuraJwtSecret field ${fragment}`);
+      expect(fetcher.calls).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it('a JWKS that cannot be fetched', async () => {

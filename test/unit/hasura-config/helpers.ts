@@ -14,6 +14,18 @@ export const OUTPUTS_FIXTURE = join(FIXTURES, 'outputs-one-stack.json');
 /** Relative to the repo root, as a user would type it (and as messages show it). */
 export const OUTPUTS_FIXTURE_ARG = 'test/fixtures/outputs-one-stack.json';
 
+/**
+ * The fixture's outputs document with its stack's HasuraJwtSecret changed: `changes` merged into
+ * the secret (a field set to undefined is removed), or `null` for no HasuraJwtSecret output.
+ */
+export function fixtureOutputsWith(changes: Record<string, unknown> | null): string {
+  const document = JSON.parse(readFileSync(OUTPUTS_FIXTURE, 'utf8')) as Record<string, Record<string, string>>;
+  const stack = document.HasuraCognito;
+  if (changes === null) delete stack.HasuraJwtSecret;
+  else stack.HasuraJwtSecret = JSON.stringify({ ...JSON.parse(stack.HasuraJwtSecret), ...changes });
+  return JSON.stringify(document);
+}
+
 export const REGION = 'us-east-1';
 export const POOL_ID = 'us-east-1_EXAMPLE';
 export const CLIENT_ID = '1example23456789';
