@@ -4,19 +4,13 @@
  * resolution of "which user pool" from either a cdk outputs file or explicit ids.
  */
 import { parseArgs } from 'node:util';
-import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
+import { parseClaimsConfig } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
-import {
-  buildHasuraJwtSecret,
-  cognitoIssuer,
-  hasuraUrlExpectation,
-  isAppClientId,
-  type HasuraJwtSecret,
-  type UserPoolLocation,
-} from '../lib/hasura-jwt-secret';
+import { cognitoIssuer, hasuraUrlExpectation, isAppClientId, type UserPoolLocation } from '../lib/hasura-jwt-secret';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
+import { poolTargetFromIds, type PoolTarget, type TargetClaims } from './pool-target';
 import { quoted } from './terminal-text';
 
 export interface OptionSpec {
@@ -110,22 +104,6 @@ export function checkEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, '');
 }
 
-/** What both CLIs derive everything from: Hasura's JWT config, the pool that signs the tokens, which token carries the claims. */
-export interface PoolTarget {
-  /** The stack's own HasuraJwtSecret (--outputs), or built by buildHasuraJwtSecret from explicit ids. */
-  readonly secret: HasuraJwtSecret;
-  /** The pool whose keys sign the tokens: named in messages and used for the signature check. */
-  readonly pool: UserPoolLocation;
-  /** Not recorded in the secret: --token-use, default access. */
-  readonly tokenUse: TokenUse;
-}
-
-export interface ClaimsOptions {
-  readonly namespace: string;
-  readonly claimsFormat: ClaimsFormat;
-  readonly tokenUse: TokenUse;
-}
-
 /** Options the stack's HasuraJwtSecret answers with --outputs, and the fields of it that say so. */
 const SAID_BY_STACK_SECRET = {
   region: 'issuer',
@@ -161,13 +139,7 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
   for (const id of values['client-id'] as string[]) {
     if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);
   }
-  const claims = resolveClaimsOptions(values, {});
-  const pool: UserPoolLocation = { region, userPoolId, endpoint };
-  return {
-    secret: buildHasuraJwtSecret({ ...pool, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat }),
-    pool,
-    tokenUse: claims.tokenUse,
-  };
+  return poolTargetFromIds({ region, userPoolId, endpoint }, clientIds, resolveClaimsOptions(values, {}));
 }
 
 /**
@@ -206,7 +178,7 @@ const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
  * --namespace, --claims-format and --token-use, validated by the Lambda's own config parser so a
  * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack's secret.
  */
-export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): ClaimsOptions {
+export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): TargetClaims {
   const config = parseClaimsFields({
     namespace: stringOption(values, 'namespace') ?? defaults.namespace,
     claimsFormat: stringOption(values, 'claims-format') ?? defaults.claimsFormat,

@@ -2,12 +2,13 @@
  * `npm run hasura-config -- <options>`: HASURA_GRAPHQL_JWT_SECRET (and friends) for a Cognito user
  * pool: the deployed stack's own `HasuraJwtSecret` from a cdk outputs file, or one built from
  * explicit ids. Exit 0 on success, 2 on a bad option or input (one line on stderr, nothing written).
+ * A thin shell: options in, a typed RenderInput to `render`, the text to `writeFileAtomic` or stdout.
  */
 import { checkRoleName, parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
 import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
 import { HasuraConfigInputError } from './errors';
 import { writeFileAtomic } from './atomic-write';
-import { DEFAULT_ENV_FILE, FORMATS, render, type Format } from './formats';
+import { DEFAULT_ENV_FILE, FILE_MODES, FORMATS, render, type Format } from './formats';
 import { printable, quoted } from './terminal-text';
 
 const PROGRAM = 'hasura-config';
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(text);
       return 0;
     }
-    const outcome = writeFileAtomic(out, text, { mode: format === 'env' ? 0o600 : 0o644, force: values.force === true });
+    const outcome = writeFileAtomic(out, text, { mode: FILE_MODES[format], force: values.force === true });
     io.stdout(outcome === 'written' ? `wrote ${printable(out)}\n` : `${printable(out)} is up to date\n`);
     return 0;
   } catch (error) {
