@@ -148,6 +148,8 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTNotInAudience'));
     expect(result.stdout).toContain('advice: The token was issued to app client 9other9client9, which is not in the audience (1example23456789, 2example23456789)');
+    // With --outputs the audience is the stack's: --client-id applies to explicit ids only.
+    expect(result.stdout).toContain('or generate the config with that client in its audience (a machine client of the stack, or --client-id 9other9client9 with explicit ids).\n');
   });
 
   it('an expired token (beyond allowed_skew)', async () => {
@@ -194,6 +196,9 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     const result = await check(['--token', jsonTokens.accessToken]);
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('jwt-invalid-claims', 'expecting a string when claims_format is stringified_json'));
+    expect(result.stdout).toContain(
+      "advice: The claims are not in the format Hasura expects (claims_format stringified_json): the config's claims_format must match the Lambda's claimsFormat (generate it from the stack's outputs, or pass the Lambda's --claims-format with explicit ids).\n",
+    );
   });
 
   it('a JWKS without keys', async () => {
