@@ -5,6 +5,7 @@
  */
 import { HasuraCognitoError } from '../../../lambda/errors';
 import {
+  HASURA_JWT_SECRET_FIELDS,
   HasuraJwtSecretError,
   buildHasuraJwtSecret,
   parseHasuraJwtSecret,
@@ -51,6 +52,10 @@ describe('parseHasuraJwtSecret accepts what buildHasuraJwtSecret writes', () => 
     expect(JSON.stringify(parsed)).toBe(JSON.stringify(built));
     expect(Object.isFrozen(parsed)).toBe(true);
     expect(Object.isFrozen(parsed.audience)).toBe(true);
+  });
+
+  it('the builder writes exactly the fields the parser accepts, in that order', () => {
+    expect(Object.keys(DEPLOYED)).toEqual([...HASURA_JWT_SECRET_FIELDS]);
   });
 
   it('a secret with its fields in another order comes back in the canonical order', () => {
