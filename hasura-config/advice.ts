@@ -3,7 +3,7 @@
  * answer and what the token says about itself. `undefined` when there is nothing specific to say.
  */
 import type { TokenUse } from '../lambda/claims-config';
-import type { HasuraJwtSecret } from './jwt-secret';
+import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import type { HasuraRejection, JsonObject } from './hasura-jwt-rules';
 
 export interface AdviceInput {
@@ -37,7 +37,7 @@ export function adviceFor(input: AdviceInput): string | undefined {
   if (message.endsWith('JWTNotInAudience')) {
     const aud = payload?.aud;
     const audText = Array.isArray(aud) ? aud.join(', ') : String(aud);
-    return `The token was issued to app client ${audText}, which is not in the audience (${secret.audience.join(', ')}): use a token of that client, or regenerate the config for this client (--client-id ${audText}).`;
+    return `The token was issued to app client ${audText}, which is not in the audience (${secret.audience.join(', ')}): use a token of that client, or generate the config with that client in its audience (a machine client of the stack, or --client-id ${audText} with explicit ids).`;
   }
   if (message.endsWith('JWTExpired')) {
     const exp = typeof payload?.exp === 'number' ? payload.exp : undefined;
@@ -58,7 +58,7 @@ export function adviceFor(input: AdviceInput): string | undefined {
     return `No key of ${secret.jwk_url} verifies the signature: the token was altered, or was signed by another pool.`;
   }
   if (message.startsWith('expecting')) {
-    return `The claims are not in the format Hasura expects (claims_format ${secret.claims_format}): the config's --claims-format must match the Lambda's claimsFormat.`;
+    return `The claims are not in the format Hasura expects (claims_format ${secret.claims_format}): the config's claims_format must match the Lambda's claimsFormat (generate it from the stack's outputs, or pass the Lambda's --claims-format with explicit ids).`;
   }
   return undefined;
 }

@@ -1,19 +1,17 @@
 /**
  * `npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID
- * --client-id C) [--role ROLE] [--endpoint URL]`: what Hasura will do with this token under the
- * generated config. `--token -` reads the token from standard input, which keeps it out of the
- * shell history and the process list. Exit 0: accepted (role and session variables printed); 1: refused (Hasura's
- * code and message, plus advice); 2: bad option or input, or the JWKS cannot be loaded.
+ * --client-id C [--endpoint URL]) [--role ROLE]`: what Hasura will do with this token under the
+ * generated config (with --outputs, the stack's own HasuraJwtSecret). A thin shell over
+ * checkToken (token-check.ts): options in, its lines out. `--token -` reads the token from
+ * standard input, which keeps it out of the shell history and the process list. Exit 0: accepted
+ * (role and session variables printed); 1: refused (Hasura's code and message, plus advice);
+ * 2: bad option or input, or the JWKS cannot be loaded.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
 import { MAX_STDIN_BYTES, reportUsageError, runAsProcess, type CliIo } from './cli-io';
 import { HasuraConfigInputError } from './errors';
-import { adviceFor } from './advice';
-import { evaluateAuthorization } from './evaluate-token';
-import { secretForTarget } from './target-secret';
-import { printable, quoted } from './terminal-text';
-import { httpAndHttpsFetcher, verifySignature } from './verify-signature';
+import { checkToken, describeTokenCheck } from './token-check';
 
 const PROGRAM = 'check-token';
 
@@ -23,8 +21,8 @@ const OPTIONS = {
   role: { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...)
-         [--role ROLE] [--endpoint URL] [--token-use access|id] [--namespace NS] [--claims-format stringified_json|json]
+export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...
+         [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json]) [--token-use access|id] [--role ROLE]
 --token - reads the token from standard input.
 Exit status: 0 Hasura accepts the token, 1 Hasura refuses it, 2 bad options or inputs.
 `;
@@ -47,44 +45,11 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
     if (tokenOption === undefined || tokenOption === '') throw new HasuraConfigInputError('--token', 'a JWT', 'nothing');
     const role = stringOption(values, 'role');
     const target = resolvePoolTarget(values);
-    const secret = secretForTarget(target);
     // Read only once every option has passed: a typo must not leave the command waiting for input.
     const token = tokenOption === '-' ? await readTokenFromStdin(io) : tokenOption;
-    const now = io.now?.() ?? Date.now() / 1000;
-    const fetcher = io.fetcher ?? httpAndHttpsFetcher;
-
-    // The token travels as `Authorization: Bearer <token>`; a pasted "Bearer ..." is taken as is.
-    const authorization = token.startsWith('Bearer ') ? token : `Bearer ${token}`;
-    const evaluation = await evaluateAuthorization({
-      authorization,
-      config: secret,
-      roleHeader: role,
-      now,
-      verifySignature: (jwt, decoded) =>
-        verifySignature(jwt, decoded, { userPoolId: target.secret.userPoolId, endpoint: target.secret.endpoint, jwksUri: secret.jwk_url }, fetcher),
-    });
-
-    const { outcome } = evaluation;
-    if (outcome.ok) {
-      // Role, names and values come from the token (or --role): escaped, so none can paint a line of its own.
-      const lines = ['Hasura accepts this token.', `role: ${printable(outcome.role)}`, 'session variables:'];
-      for (const [name, value] of Object.entries(outcome.sessionVariables)) lines.push(`  ${printable(name)}: ${quoted(value)}`);
-      io.stdout(`${lines.join('\n')}\n`);
-      return 0;
-    }
-    // Hasura's message and the advice quote the token's own fields (iss, aud, alg, claims) and --role.
-    const lines = ['Hasura refuses this token.', `code: ${printable(outcome.code)}`, `message: ${printable(outcome.message)}`];
-    const advice = adviceFor({
-      rejection: outcome,
-      payload: evaluation.payload,
-      secret,
-      tokenUse: target.tokenUse,
-      role,
-      now,
-    });
-    if (advice !== undefined) lines.push(`advice: ${printable(advice)}`);
-    io.stdout(`${lines.join('\n')}\n`);
-    return 1;
+    const result = await checkToken({ ...target, token, role, fetcher: io.fetcher, now: io.now?.() });
+    io.stdout(`${describeTokenCheck(result).join('\n')}\n`);
+    return result.ok ? 0 : 1;
   } catch (error) {
     return reportUsageError(PROGRAM, error, io);
   }

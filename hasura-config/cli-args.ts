@@ -3,14 +3,14 @@
  * option into one HasuraConfigInputError (the CLI prints it as one line and exits 2), and the
  * resolution of "which user pool" from either a cdk outputs file or explicit ids.
  */
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { parseClaimsConfig, type ClaimsFormat, type TokenUse } from '../lambda/claims-config';
+import { parseClaimsConfig } from '../lambda/claims-config';
 import { ClaimsConfigError } from '../lambda/errors';
-import type { HasuraJwtSecretOptions } from './jwt-secret';
+import { cognitoIssuer, hasuraUrlExpectation, isAppClientId, type UserPoolLocation } from '../lib/hasura-jwt-secret';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
-import { isLoopbackHostname } from './loopback';
+import { poolTargetFromIds, type PoolTarget, type TargetClaims } from './pool-target';
 import { quoted } from './terminal-text';
 
 export interface OptionSpec {
@@ -70,8 +70,6 @@ export function stringOption(values: OptionValues, name: string): string | undef
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 // Cognito's pattern for a user pool id; cognito-local's ids look like local_4DA54YKg.
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-// Cognito's pattern for an app client id.
-const CLIENT_ID = /^[\w+]+$/;
 
 export function checkRegion(region: string, subject: string): string {
   if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', quoted(region));
@@ -90,95 +88,47 @@ export function checkUserPoolId(id: string, region: string, endpoint: string | u
 }
 
 export function checkClientId(id: string, subject: string): string {
-  if (id.length > 128 || !CLIENT_ID.test(id)) {
+  if (!isAppClientId(id)) {
     throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
   }
   return id;
 }
 
-// The authority as written: after `scheme://`, up to the first `/`, `?` or `#`.
-const WRITTEN_AUTHORITY = /^[a-z][a-z\d+.-]*:\/\/([^/?#]*)/i;
-
 /**
- * A Cognito emulator's base URL: https, or http to a loopback host only (Hasura fetches the JWKS
- * from it); printable ASCII, no credentials, query or fragment. The text itself becomes jwk_url
- * and issuer, read later by Hasura's own URL parser and resolver, so the host must be written as
- * the WHATWG parser reads it: `2130706433`, `0x7f.1`, `127.1` or `127.0.0.1.` are 127.0.0.1 here
- * but may be a DNS name elsewhere, and `\`, `@` or `%` in the authority can name another host.
+ * A Cognito emulator's base URL: a URL Hasura may read (see hasuraUrlExpectation), since jwk_url
+ * and issuer are built on it and Hasura fetches the JWKS from it.
  */
 export function checkEndpoint(endpoint: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || !/^[!-~]+$/.test(endpoint)) {
-    throw new HasuraConfigInputError('--endpoint', 'an http(s) base URL such as http://127.0.0.1:9229', quoted(endpoint));
-  }
-  if (!hostWrittenAsParsed(endpoint, url)) {
-    throw new HasuraConfigInputError('--endpoint', `a URL whose host is written as URL parsers read it (here ${url.hostname})`, quoted(endpoint));
-  }
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
-    throw new HasuraConfigInputError('--endpoint', 'an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost)', quoted(endpoint));
-  }
+  const expected = hasuraUrlExpectation(endpoint, 'an http(s) base URL such as http://127.0.0.1:9229');
+  if (expected !== undefined) throw new HasuraConfigInputError('--endpoint', expected, quoted(endpoint));
   return endpoint.replace(/\/+$/, '');
 }
 
-function hostWrittenAsParsed(endpoint: string, url: URL): boolean {
-  const authority = WRITTEN_AUTHORITY.exec(endpoint)?.[1];
-  if (authority === undefined) return false;
-  const host = authority.replace(/:\d*$/, '').toLowerCase();
-  if (host === url.hostname) return true;
-  // An IPv6 literal means one address however it is spelled: [::ffff:127.0.0.1] is [::ffff:7f00:1].
-  return host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6;
-}
-
-/** Which pool, which clients, which claims: everything both CLIs derive the Hasura config from. */
-export interface PoolTarget {
-  readonly secret: HasuraJwtSecretOptions;
-  readonly tokenUse: TokenUse;
-  /** The deployed stack's own HasuraJwtSecret, when read from an outputs file with that output. */
-  readonly stackSecret?: Record<string, unknown>;
-  /** How to name the stack's secret in messages. */
-  readonly stackSecretSubject?: string;
-}
-
-export interface ClaimsOptions {
-  readonly namespace: string;
-  readonly claimsFormat: ClaimsFormat;
-  readonly tokenUse: TokenUse;
-}
+/** Options the stack's HasuraJwtSecret answers with --outputs, and the fields of it that say so. */
+const SAID_BY_STACK_SECRET = {
+  region: 'issuer',
+  'user-pool-id': 'issuer',
+  'client-id': 'audience',
+  endpoint: 'issuer and jwk_url',
+  namespace: 'claims_namespace',
+  'claims-format': 'claims_format',
+} as const;
 
 /** Resolves POOL_OPTIONS into a target; throws HasuraConfigInputError naming the first problem. */
 export function resolvePoolTarget(values: OptionValues): PoolTarget {
   const outputs = stringOption(values, 'outputs');
-  const explicit = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] !== undefined);
-  const endpointText = stringOption(values, 'endpoint');
-  const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
-
   if (outputs !== undefined) {
-    if (explicit.length > 0) throw new HasuraConfigInputError(`--${explicit[0]}`, 'either --outputs or explicit pool options', 'both');
-    const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
-    const at = `--outputs ${outputs} stack ${stack.stackName} output`;
-    const region = checkRegion(stack.region, `${at} Region`);
-    const userPoolId = checkUserPoolId(stack.userPoolId, region, endpoint, `${at} UserPoolId`);
-    const clientIds = stack.clientIds.map((id) => checkClientId(id, `${at} UserPoolClientId/MachineClientIds`));
-    // The stack's secret says which namespace and format its Lambda uses: the defaults here.
-    const deployed = stack.hasuraJwtSecret;
-    const claims = resolveClaimsOptions(values, {
-      namespace: typeof deployed?.claims_namespace === 'string' ? deployed.claims_namespace : undefined,
-      claimsFormat: typeof deployed?.claims_format === 'string' ? deployed.claims_format : undefined,
-    });
-    return {
-      secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
-      tokenUse: claims.tokenUse,
-      stackSecret: endpoint === undefined ? deployed : undefined,
-      stackSecretSubject: `${at} HasuraJwtSecret`,
-    };
+    for (const [name, field] of Object.entries(SAID_BY_STACK_SECRET)) {
+      if (values[name] !== undefined) {
+        throw new HasuraConfigInputError(`--${name}`, `--outputs without --${name} (the stack's HasuraJwtSecret says its ${field})`, 'both');
+      }
+    }
+    return targetFromStack(outputs, values);
   }
 
   if (values.stack !== undefined) throw new HasuraConfigInputError('--stack', '--outputs FILE with it', 'no --outputs');
+  const endpointText = stringOption(values, 'endpoint');
+  const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
   const missing = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] === undefined);
   if (missing.length > 0) {
     throw new HasuraConfigInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
@@ -189,11 +139,32 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
   for (const id of values['client-id'] as string[]) {
     if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);
   }
-  const claims = resolveClaimsOptions(values, {});
-  return {
-    secret: { region, userPoolId, endpoint, clientIds, namespace: claims.namespace, claimsFormat: claims.claimsFormat },
-    tokenUse: claims.tokenUse,
-  };
+  return poolTargetFromIds({ region, userPoolId, endpoint }, clientIds, resolveClaimsOptions(values, {}));
+}
+
+/**
+ * The deployed stack's own HasuraJwtSecret output, validated, is the config: it is what the stack
+ * was deployed with, so it is rendered as it is rather than rebuilt from the other outputs.
+ */
+function targetFromStack(outputs: string, values: OptionValues): PoolTarget {
+  const stack = readStackOutputs(outputs, stringOption(values, 'stack'));
+  const at = `--outputs ${outputs} stack ${stack.stackName} output`;
+  const region = checkRegion(stack.region, `${at} ${STACK_OUTPUTS.region}`);
+  const userPoolId = checkUserPoolId(stack.userPoolId, region, undefined, `${at} ${STACK_OUTPUTS.userPoolId}`);
+  for (const id of stack.clientIds) checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`);
+  const secret = stack.hasuraJwtSecret;
+  if (secret === undefined) {
+    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret}`, `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`, 'no such output');
+  }
+  // The signature check trusts this pool's keys: the secret must name the same pool.
+  const pool: UserPoolLocation = { region, userPoolId };
+  const issuer = cognitoIssuer(pool);
+  if (secret.issuer !== issuer) {
+    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`, `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`, quoted(secret.issuer));
+  }
+  // Checked with the secret's claims, as the Lambda's parser checks them together.
+  const { tokenUse } = resolveClaimsOptions(values, { namespace: secret.claims_namespace, claimsFormat: secret.claims_format });
+  return { secret, pool, tokenUse };
 }
 
 const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
@@ -205,9 +176,9 @@ const CLAIMS_OPTION_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * --namespace, --claims-format and --token-use, validated by the Lambda's own config parser so a
- * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack.
+ * value the Lambda would refuse is refused here too. `defaults` come from the deployed stack's secret.
  */
-export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): ClaimsOptions {
+export function resolveClaimsOptions(values: OptionValues, defaults: { namespace?: string; claimsFormat?: string }): TargetClaims {
   const config = parseClaimsFields({
     namespace: stringOption(values, 'namespace') ?? defaults.namespace,
     claimsFormat: stringOption(values, 'claims-format') ?? defaults.claimsFormat,

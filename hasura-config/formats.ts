@@ -2,7 +2,7 @@
  * The generator's output formats, as pure functions of the generated config. No I/O here.
  */
 import type { TokenUse } from '../lambda/claims-config';
-import type { HasuraJwtSecret } from './jwt-secret';
+import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { HasuraConfigInputError } from './errors';
 import { isSafeToPrint, quoted, quotedJson } from './terminal-text';
 
@@ -13,6 +13,9 @@ export type Format = (typeof FORMATS)[number];
 export const HASURA_IMAGE = 'hasura/graphql-engine:v2.48.5';
 export const POSTGRES_IMAGE = 'postgres:17';
 export const DEFAULT_ENV_FILE = 'hasura.env';
+
+/** The mode a format is written with: an env file is where secrets such as the admin secret get added, so owner only. */
+export const FILE_MODES: Readonly<Record<Format, number>> = { env: 0o600, json: 0o644, compose: 0o644, ddn: 0o644 };
 
 export interface RenderInput {
   readonly secret: HasuraJwtSecret;

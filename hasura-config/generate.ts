@@ -1,14 +1,14 @@
 /**
  * `npm run hasura-config -- <options>`: HASURA_GRAPHQL_JWT_SECRET (and friends) for a Cognito user
- * pool, from a cdk outputs file or explicit ids. Exit 0 on success, 2 on a bad option or input
- * (one line on stderr, nothing written).
+ * pool: the deployed stack's own `HasuraJwtSecret` from a cdk outputs file, or one built from
+ * explicit ids. Exit 0 on success, 2 on a bad option or input (one line on stderr, nothing written).
+ * A thin shell: options in, a typed RenderInput to `render`, the text to `writeFileAtomic` or stdout.
  */
 import { checkRoleName, parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
 import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
 import { HasuraConfigInputError } from './errors';
 import { writeFileAtomic } from './atomic-write';
-import { DEFAULT_ENV_FILE, FORMATS, render, type Format } from './formats';
-import { secretForTarget } from './target-secret';
+import { DEFAULT_ENV_FILE, FILE_MODES, FORMATS, render, type Format } from './formats';
 import { printable, quoted } from './terminal-text';
 
 const PROGRAM = 'hasura-config';
@@ -22,9 +22,10 @@ const OPTIONS = {
   'env-file': { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run hasura-config -- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C [--client-id C2 ...])
-         [--endpoint URL] [--token-use access|id] [--namespace NS] [--claims-format stringified_json|json]
+export const USAGE = `Usage: npm run hasura-config -- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C [--client-id C2 ...]
+         [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json]) [--token-use access|id]
          [--format env|json|compose|ddn] [--unauthorized-role ROLE] [--env-file NAME] [--out FILE [--force]]
+With --outputs, the config is the stack's own HasuraJwtSecret output, checked.
 `;
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -55,8 +56,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const target = resolvePoolTarget(values);
     const unauthorizedRole = unauthorizedRoleText === undefined ? undefined : checkRoleName(unauthorizedRoleText, '--unauthorized-role');
     const text = render(format, {
-      secret: secretForTarget(target),
-      userPoolId: target.secret.userPoolId,
+      secret: target.secret,
+      userPoolId: target.pool.userPoolId,
       tokenUse: target.tokenUse,
       unauthorizedRole,
       envFile,
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(text);
       return 0;
     }
-    const outcome = writeFileAtomic(out, text, { mode: format === 'env' ? 0o600 : 0o644, force: values.force === true });
+    const outcome = writeFileAtomic(out, text, { mode: FILE_MODES[format], force: values.force === true });
     io.stdout(outcome === 'written' ? `wrote ${printable(out)}\n` : `${printable(out)} is up to date\n`);
     return 0;
   } catch (error) {

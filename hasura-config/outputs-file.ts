@@ -1,13 +1,14 @@
 /**
  * Reads the file written by `cdk deploy --outputs-file`: `{ "<StackName>": { "<OutputName>": "..." } }`.
- * The output names are the contract with the CDK stack (lib/): UserPoolId, UserPoolClientId, Region,
- * HasuraJwtSecret and, only when machine clients exist, MachineClientIds ("id1,id2").
+ * The output names are the contract with the CDK stack, `STACK_OUTPUTS` (lib/stack-outputs.ts);
+ * the machine client ids output exists only when machine clients do ("id1,id2").
  */
 import { readFileSync } from 'node:fs';
+import { parseHasuraJwtSecret, type HasuraJwtSecret } from '../lib/hasura-jwt-secret';
+import { DEFAULT_STACK_NAME } from '../lib/stack-config';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { HasuraConfigInputError } from './errors';
 import { quoted } from './terminal-text';
-
-export const DEFAULT_STACK_NAME = 'HasuraCognito';
 
 /** What the generator needs from one stack's outputs. */
 export interface StackOutputs {
@@ -16,8 +17,8 @@ export interface StackOutputs {
   readonly userPoolId: string;
   /** The app client first, then the machine clients. */
   readonly clientIds: readonly string[];
-  /** The stack's own `HasuraJwtSecret`, parsed; `undefined` when the output is absent. */
-  readonly hasuraJwtSecret: Record<string, unknown> | undefined;
+  /** The stack's own Hasura JWT config, validated; `undefined` when the output is absent. */
+  readonly hasuraJwtSecret: HasuraJwtSecret | undefined;
 }
 
 /** Reads and validates `path`; `stack` picks a stack (default: the only one, or HasuraCognito). */
@@ -57,26 +58,27 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
     }
     return value;
   };
-  const userPoolId = read('UserPoolId');
-  const clientIds = [read('UserPoolClientId')];
-  const region = read('Region');
-  if (outputs.MachineClientIds !== undefined) {
-    for (const id of read('MachineClientIds').split(',')) {
+  const userPoolId = read(STACK_OUTPUTS.userPoolId);
+  const clientIds = [read(STACK_OUTPUTS.userPoolClientId)];
+  const region = read(STACK_OUTPUTS.region);
+  if (outputs[STACK_OUTPUTS.machineClientIds] !== undefined) {
+    for (const id of read(STACK_OUTPUTS.machineClientIds).split(',')) {
       const trimmed = id.trim();
-      if (trimmed === '') throw new HasuraConfigInputError(`${at} output MachineClientIds`, 'comma-separated client ids', 'an empty id');
+      if (trimmed === '') throw new HasuraConfigInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
       if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
     }
   }
-  let hasuraJwtSecret: Record<string, unknown> | undefined;
-  if (outputs.HasuraJwtSecret !== undefined) {
+  let hasuraJwtSecret: HasuraJwtSecret | undefined;
+  if (outputs[STACK_OUTPUTS.hasuraJwtSecret] !== undefined) {
+    const secretAt = `${at} output ${STACK_OUTPUTS.hasuraJwtSecret}`;
+    const text = read(STACK_OUTPUTS.hasuraJwtSecret);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(read('HasuraJwtSecret'));
+      parsed = JSON.parse(text);
     } catch {
-      parsed = undefined;
+      throw new HasuraConfigInputError(secretAt, 'a JSON object', 'text that is not a JSON object');
     }
-    if (!isObject(parsed)) throw new HasuraConfigInputError(`${at} output HasuraJwtSecret`, 'a JSON object', 'text that is not a JSON object');
-    hasuraJwtSecret = parsed;
+    hasuraJwtSecret = parseHasuraJwtSecret(parsed, secretAt);
   }
   return { stackName, region, userPoolId, clientIds, hasuraJwtSecret };
 }

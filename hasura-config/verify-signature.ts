@@ -21,7 +21,7 @@ import {
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
 import { HasuraCognitoError } from '../lambda/errors';
 import { JwksUnavailableError } from './errors';
-import { isLoopbackHostname } from './loopback';
+import { isLoopbackHostname } from '../lib/loopback';
 import { reject, type DecodedJwt, type HasuraRejection } from './hasura-jwt-rules';
 
 export interface SignatureTarget {

@@ -28,7 +28,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
-import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from '../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
 import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
 

@@ -5,18 +5,7 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { HasuraCognitoAuth, type HasuraCognitoAuthProps } from './hasura-cognito-auth';
-
-/** Output names: the contract with the generator. Do not rename. */
-export const STACK_OUTPUTS = {
-  userPoolId: 'UserPoolId',
-  userPoolClientId: 'UserPoolClientId',
-  region: 'Region',
-  issuer: 'Issuer',
-  jwksUrl: 'JwksUrl',
-  hasuraJwtSecret: 'HasuraJwtSecret',
-  /** Only when machine clients are configured: their ids, comma-separated, in config order. */
-  machineClientIds: 'MachineClientIds',
-} as const;
+import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface HasuraCognitoStackProps extends StackProps, HasuraCognitoAuthProps {}
 

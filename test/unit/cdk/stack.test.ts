@@ -3,9 +3,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CLAIMS_CONFIG_ENV, CLAIMS_CONFIG_FIELDS, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
-import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/pre-token-bundle';
-import { STACK_OUTPUTS } from '../../../lib/hasura-cognito-stack';
+import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { parseStackConfig } from '../../../lib/stack-config';
 import { CDK_JSON, buildStack, evaluate, onlyResource, resourcesOfType, type TemplateResource } from './helpers';
 

@@ -4,8 +4,6 @@ import fs = require('node:fs');
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../hasura-config/atomic-write';
 import { HasuraConfigInputError, OutputExistsError } from '../../../hasura-config/errors';
-import { jsonPointer } from '../../../hasura-config/formats';
-import { parseStackOutputs } from '../../../hasura-config/outputs-file';
 import { makeTempDir } from './helpers';
 
 describe('writeFileAtomic', () => {
@@ -46,33 +44,5 @@ describe('writeFileAtomic', () => {
     expect(() => writeFileAtomic(path, 'b', { mode: 0o644, force: false })).toThrow(OutputExistsError);
     expect(writeFileAtomic(path, 'a', { mode: 0o644, force: false })).toBe('unchanged');
     expect(fs.readFileSync(path, 'utf8')).toBe('a');
-  });
-});
-
-describe('jsonPointer (RFC 6901)', () => {
-  it.each([
-    ['https://hasura.io/jwt/claims', '/https:~1~1hasura.io~1jwt~1claims'],
-    ['claims.jwt.hasura.io', '/claims.jwt.hasura.io'],
-    ['a~/b', '/a~0~1b'],
-    ['~1', '/~01'],
-  ])('%s -> %s', (key, pointer) => {
-    expect(jsonPointer(key)).toBe(pointer);
-  });
-});
-
-describe('parseStackOutputs', () => {
-  const outputs = (extra: Record<string, unknown>) =>
-    JSON.stringify({ HasuraCognito: { UserPoolId: 'us-east-1_EXAMPLE', UserPoolClientId: '1example', Region: 'us-east-1', ...extra } });
-
-  it('audience is the app client, then the machine clients, without duplicates', () => {
-    expect(parseStackOutputs(outputs({ MachineClientIds: '2example, 3example,1example' }), 'f', undefined).clientIds).toEqual(['1example', '2example', '3example']);
-  });
-
-  it('refuses an empty machine client id', () => {
-    expect(() => parseStackOutputs(outputs({ MachineClientIds: '2example,' }), 'f', undefined)).toThrow('output MachineClientIds: expected comma-separated client ids, found an empty id');
-  });
-
-  it('does not take an inherited property for a stack name', () => {
-    expect(() => parseStackOutputs(outputs({}), 'f', 'toString')).toThrow('--stack toString: expected a stack in f, found stacks HasuraCognito');
   });
 });

@@ -21,6 +21,7 @@ import {
   REPO_ROOT,
   USER_SUB,
   expectTerminalSafe,
+  fixtureOutputsWith,
   issueTokens,
   jwksFetcher,
   makeSigningKey,
@@ -147,6 +148,8 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTNotInAudience'));
     expect(result.stdout).toContain('advice: The token was issued to app client 9other9client9, which is not in the audience (1example23456789, 2example23456789)');
+    // With --outputs the audience is the stack's: --client-id applies to explicit ids only.
+    expect(result.stdout).toContain('or generate the config with that client in its audience (a machine client of the stack, or --client-id 9other9client9 with explicit ids).\n');
   });
 
   it('an expired token (beyond allowed_skew)', async () => {
@@ -193,6 +196,9 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     const result = await check(['--token', jsonTokens.accessToken]);
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('jwt-invalid-claims', 'expecting a string when claims_format is stringified_json'));
+    expect(result.stdout).toContain(
+      "advice: The claims are not in the format Hasura expects (claims_format stringified_json): the config's claims_format must match the Lambda's claimsFormat (generate it from the stack's outputs, or pass the Lambda's --claims-format with explicit ids).\n",
+    );
   });
 
   it('a JWKS without keys', async () => {
@@ -212,7 +218,9 @@ describe('check-token bad input: exit 2, one line', () => {
   it.each([
     ['no token', [], 'check-token: --token: expected a JWT, found nothing\n'],
     ['no pool', ['--token', 'a.b.c'], 'check-token: --region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value\n'],
-    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], 'check-token: --user-pool-id: expected either --outputs or explicit pool options, found both\n'],
+    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], "check-token: --user-pool-id: expected --outputs without --user-pool-id (the stack's HasuraJwtSecret says its issuer), found both\n"],
+    ['--namespace with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', NAMESPACE], "check-token: --namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both\n"],
+    ['--claims-format with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--claims-format', 'json'], "check-token: --claims-format: expected --outputs without --claims-format (the stack's HasuraJwtSecret says its claims_format), found both\n"],
   ])('%s', async (_name, argv, stderr) => {
     expect(await runMain(main, argv, io())).toEqual({ code: 2, stdout: '', stderr });
   });
@@ -231,6 +239,25 @@ describe('check-token bad input: exit 2, one line', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^check-token: --region: /);
     expect(readStdin).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a jwk_url over plain http to another host', { jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }, 'jwk_url: expected an https URL'],
+    ['no audience', { audience: undefined }, 'audience: expected a non-empty array of app client ids'],
+    ['an extra field', { claims_map: {} }, 'claims_map: expected no such field'],
+  ])('a tampered HasuraJwtSecret output (%s): refused naming the field, before any fetch', async (_name, changes, fragment) => {
+    const temp = makeTempDir();
+    try {
+      const file = join(temp.dir, 'outputs.json');
+      writeFileSync(file, fixtureOutputsWith(changes));
+      const fetcher = jwksFetcher(JWKS_URI, [key]);
+      const result = await runMain(main, ['--outputs', file, '--token', tokens.accessToken], io({ fetcher }));
+      expect(result).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^check-token: [^\n]+\n$/) });
+      expect(result.stderr).toContain(`stack HasuraCognito output HasuraJwtSecret field ${fragment}`);
+      expect(fetcher.calls).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it('a JWKS that cannot be fetched', async () => {

@@ -5,24 +5,27 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../hasura-config/generate';
-import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
+import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import {
   CLIENT_ID,
   FORGED_LINE,
   HIDDEN_CHARACTERS,
   MACHINE_CLIENT_ID,
+  NAMESPACE,
   OUTPUTS_FIXTURE,
   OUTPUTS_FIXTURE_ARG,
   POOL_ID,
   REGION,
   REPO_ROOT,
   expectTerminalSafe,
+  fixtureOutputsWith,
   makeTempDir,
   readText,
   runMain,
 } from './helpers';
 
 const GOLDEN_DIR = join(REPO_ROOT, 'test', 'golden');
+const ISSUER_OF = (pool: string) => `https://cognito-idp.${REGION}.amazonaws.com/${pool}`;
 const run = (argv: string[]) => runMain(main, argv);
 
 // Relative paths in arguments resolve against the repo root (jest's rootDir), like a user's shell.
@@ -78,11 +81,44 @@ describe('the JSON value', () => {
     }
   });
 
+  it("renders the stack's own HasuraJwtSecret, not one rebuilt from the other outputs", async () => {
+    // The stack says its audience is the app client alone, whatever MachineClientIds lists.
+    const dir = makeTempDir();
+    try {
+      const file = join(dir.dir, 'outputs.json');
+      writeFileSync(file, fixtureOutputsWith({ audience: [CLIENT_ID], allowed_skew: 0 }));
+      const result = await run(['--outputs', file, '--format', 'json']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(result.stdout)).toMatchObject({ audience: [CLIENT_ID], allowed_skew: 0 });
+      expect(result.stdout).toBe(`${JSON.parse(readText(file)).HasuraCognito.HasuraJwtSecret}\n`);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('--stack picks a stack of the two-stack fixture: its own secret, as deployed', async () => {
+    const result = await run(['--outputs', 'test/fixtures/cdk-outputs-two-stacks.json', '--stack', 'ProductionAuth', '--format', 'json']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe(`${JSON.parse(readText(join(REPO_ROOT, 'test', 'fixtures', 'cdk-outputs-two-stacks.json'))).ProductionAuth.HasuraJwtSecret}\n`);
+    expect(JSON.parse(result.stdout)).toMatchObject({ issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_EXAMPLE', audience: ['3example23456789'] });
+  });
+
+  it('--token-use still applies with --outputs (the secret does not record it)', async () => {
+    const result = await run(['--outputs', OUTPUTS_FIXTURE_ARG, '--token-use', 'id']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('# The claims are in the ID token: send "Authorization: Bearer <ID token>".\n');
+  });
+
   it('picks HasuraCognito among several stacks, and --stack picks another', async () => {
     const dir = makeTempDir();
     try {
       const file = join(dir.dir, 'outputs.json');
-      const stack = (pool: string, client: string, region: string) => ({ UserPoolId: pool, UserPoolClientId: client, Region: region });
+      const stack = (pool: string, client: string, region: string) => ({
+        UserPoolId: pool,
+        UserPoolClientId: client,
+        Region: region,
+        HasuraJwtSecret: JSON.stringify(buildHasuraJwtSecret({ region, userPoolId: pool, clientIds: [client], namespace: NAMESPACE, claimsFormat: 'stringified_json' })),
+      });
       writeFileSync(file, JSON.stringify({ Other: stack('eu-west-1_EXAMPLE', '3example', 'eu-west-1'), HasuraCognito: stack(POOL_ID, CLIENT_ID, REGION) }));
       expect(JSON.parse((await run(['--outputs', file, '--format', 'json'])).stdout).issuer).toContain(POOL_ID);
       expect(JSON.parse((await run(['--outputs', file, '--stack', 'Other', '--format', 'json'])).stdout).audience).toEqual(['3example']);
@@ -160,8 +196,8 @@ describe('bad input: exit 2, one line naming the problem, nothing written', () =
     ['an option followed by another option', ['--region', '--user-pool-id', POOL_ID], '--region: expected a value, found nothing'],
     ['a repeated option', ['--region', REGION, '--region', 'eu-west-1'], '--region: expected one value, found the option given twice'],
     ['a value for a flag', [...EXPLICIT, '--force=yes'], '--force: expected no value, found "yes"'],
-    ['--outputs with --region', ['--outputs', OUTPUTS_FIXTURE_ARG, '--region', REGION], '--region: expected either --outputs or explicit pool options, found both'],
-    ['--outputs with --client-id', ['--outputs', OUTPUTS_FIXTURE_ARG, '--client-id', CLIENT_ID], '--client-id: expected either --outputs or explicit pool options, found both'],
+    ['--outputs with --region', ['--outputs', OUTPUTS_FIXTURE_ARG, '--region', REGION], "--region: expected --outputs without --region (the stack's HasuraJwtSecret says its issuer), found both"],
+    ['--outputs with --client-id', ['--outputs', OUTPUTS_FIXTURE_ARG, '--client-id', CLIENT_ID], "--client-id: expected --outputs without --client-id (the stack's HasuraJwtSecret says its audience), found both"],
     ['--stack without --outputs', [...EXPLICIT, '--stack', 'HasuraCognito'], '--stack: expected --outputs FILE with it, found no --outputs'],
     ['no pool at all', [], '--region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value'],
     ['no client id', ['--region', REGION, '--user-pool-id', POOL_ID], '--client-id: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value'],
@@ -190,7 +226,18 @@ describe('bad input: exit 2, one line naming the problem, nothing written', () =
     ['a missing output', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, Region: REGION } }))], 'stack HasuraCognito output UserPoolClientId: expected a non-empty string, found no such output'],
     ['a malformed output', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: 'Virginia' } }))], 'stack HasuraCognito output Region: expected an AWS region such as us-east-1, found "Virginia"'],
     ['a HasuraJwtSecret output that is not JSON', () => ['--outputs', outputsFile(JSON.stringify({ HasuraCognito: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: REGION, HasuraJwtSecret: '{' } }))], 'output HasuraJwtSecret: expected a JSON object, found text that is not a JSON object'],
-    ['a namespace that differs from the deployed stack', ['--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', 'claims.example.com'], 'stack HasuraCognito output HasuraJwtSecret field claims_namespace: expected "claims.example.com" (what the options give), found "https://hasura.io/jwt/claims"'],
+    // The stack's HasuraJwtSecret says the pool, the clients and the claims: no option may say otherwise.
+    ['--outputs with --namespace', ['--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', 'claims.example.com'], "--namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both"],
+    ['--outputs with the same --namespace', ['--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', 'https://hasura.io/jwt/claims'], "--namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both"],
+    ['--outputs with --claims-format', ['--outputs', OUTPUTS_FIXTURE_ARG, '--claims-format', 'json'], "--claims-format: expected --outputs without --claims-format (the stack's HasuraJwtSecret says its claims_format), found both"],
+    ['--outputs with --endpoint', ['--outputs', OUTPUTS_FIXTURE_ARG, '--endpoint', 'http://127.0.0.1:9229'], "--endpoint: expected --outputs without --endpoint (the stack's HasuraJwtSecret says its issuer and jwk_url), found both"],
+    ['a stack without a HasuraJwtSecret output (deployed by an older version)', () => ['--outputs', outputsFile(fixtureOutputsWith(null))], /stack HasuraCognito output HasuraJwtSecret: expected the stack's Hasura JWT config \(redeploy the stack: npx cdk deploy --outputs-file [^\n]+\), found no such output\n$/],
+    // A tampered HasuraJwtSecret output: refused, naming the field, never rendered.
+    ['a HasuraJwtSecret whose jwk_url is plain http to another host', () => ['--outputs', outputsFile(fixtureOutputsWith({ jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }))], 'stack HasuraCognito output HasuraJwtSecret field jwk_url: expected an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost), found "http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json"'],
+    ['a HasuraJwtSecret without audience', () => ['--outputs', outputsFile(fixtureOutputsWith({ audience: undefined }))], 'stack HasuraCognito output HasuraJwtSecret field audience: expected a non-empty array of app client ids (letters, digits, _ and +), found nothing'],
+    ['a HasuraJwtSecret with a wrong field', () => ['--outputs', outputsFile(fixtureOutputsWith({ type: 'HS256' }))], 'stack HasuraCognito output HasuraJwtSecret field type: expected "RS256", found "HS256"'],
+    ['a HasuraJwtSecret with an extra field', () => ['--outputs', outputsFile(fixtureOutputsWith({ claims_map: { 'x-hasura-allowed-roles': { path: '$.custom:roles' } } }))], 'stack HasuraCognito output HasuraJwtSecret field claims_map: expected no such field: the secret has exactly type, jwk_url, claims_format, claims_namespace, issuer, audience and allowed_skew, found one'],
+    ['a HasuraJwtSecret of another pool', () => ['--outputs', outputsFile(fixtureOutputsWith({ issuer: `${ISSUER_OF('us-east-1_OTHER')}`, jwk_url: `${ISSUER_OF('us-east-1_OTHER')}/.well-known/jwks.json` }))], 'stack HasuraCognito output HasuraJwtSecret field issuer: expected https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE (the issuer of output UserPoolId), found "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER"'],
   ];
 
   it.each(cases)('%s', async (_name, argvOrFactory, fragment) => {

@@ -14,6 +14,18 @@ export const OUTPUTS_FIXTURE = join(FIXTURES, 'outputs-one-stack.json');
 /** Relative to the repo root, as a user would type it (and as messages show it). */
 export const OUTPUTS_FIXTURE_ARG = 'test/fixtures/outputs-one-stack.json';
 
+/**
+ * The fixture's outputs document with its stack's HasuraJwtSecret changed: `changes` merged into
+ * the secret (a field set to undefined is removed), or `null` for no HasuraJwtSecret output.
+ */
+export function fixtureOutputsWith(changes: Record<string, unknown> | null): string {
+  const document = JSON.parse(readFileSync(OUTPUTS_FIXTURE, 'utf8')) as Record<string, Record<string, string>>;
+  const stack = document.HasuraCognito;
+  if (changes === null) delete stack.HasuraJwtSecret;
+  else stack.HasuraJwtSecret = JSON.stringify({ ...JSON.parse(stack.HasuraJwtSecret), ...changes });
+  return JSON.stringify(document);
+}
+
 export const REGION = 'us-east-1';
 export const POOL_ID = 'us-east-1_EXAMPLE';
 export const CLIENT_ID = '1example23456789';
@@ -62,10 +74,13 @@ export function makeSigningKey(kid: string): SigningKey {
   return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
 }
 
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** base64url of a value's JSON, or of a string as it is. */
+export const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+/** A compact JWS with any header, body and signature text: for the rules, which check no signature. */
+export const compact = (header: unknown, body: unknown, signature = 'c2ln') => `${b64(header)}.${b64(body)}.${signature}`;
 
 export function signJwt(payload: Record<string, unknown>, key: SigningKey, header: Record<string, unknown> = {}): string {
-  const signingInput = `${b64url({ kid: key.kid, alg: 'RS256', ...header })}.${b64url(payload)}`;
+  const signingInput = `${b64({ kid: key.kid, alg: 'RS256', ...header })}.${b64(payload)}`;
   return `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), key.privateKey).toString('base64url')}`;
 }
 

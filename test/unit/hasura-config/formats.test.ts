@@ -1,4 +1,7 @@
 /**
+ * formats.ts: the env file's quoting, and the JSON Pointer of the DDN format. (The formats' bytes
+ * are held by golden files in generate.test.ts.)
+ *
  * The env file must give back the exact JSON to both readers:
  * - POSIX sh (`. ./hasura.env`): nothing inside '...' is special.
  * - docker compose (`env_file:` / `--env-file`), parsed by compose-go's dotenv parser
@@ -12,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonPointer } from '../../../hasura-config/formats';
 import { main } from '../../../hasura-config/generate';
 import { CLIENT_ID, POOL_ID, REGION, makeTempDir, runMain } from './helpers';
 
@@ -113,5 +117,16 @@ describe('the env file reads back unchanged', () => {
     } finally {
       temp.cleanup();
     }
+  });
+});
+
+describe('jsonPointer (RFC 6901)', () => {
+  it.each([
+    ['https://hasura.io/jwt/claims', '/https:~1~1hasura.io~1jwt~1claims'],
+    ['claims.jwt.hasura.io', '/claims.jwt.hasura.io'],
+    ['a~/b', '/a~0~1b'],
+    ['~1', '/~01'],
+  ])('%s -> %s', (key, pointer) => {
+    expect(jsonPointer(key)).toBe(pointer);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * check-token's JWKS fetcher, against a real http server on 127.0.0.1 (no network): plain http
+ * verify-signature: check-token's JWKS fetcher, against a real http server on 127.0.0.1 (no network): plain http
  * only from a loopback host, whatever built the URL, and no redirect followed (one could lead to
  * plain http elsewhere). 0.0.0.0 reaches this machine on Linux but is not loopback, so it shows
  * a refused URL is never requested.

@@ -1,5 +1,5 @@
 /**
- * --endpoint, through main() of both CLIs: https anywhere, plain http only to this machine's
+ * cli-args: --endpoint, through main() of both CLIs: https anywhere, plain http only to this machine's
  * loopback interface, and the host written as URL parsers read it (the text becomes jwk_url and
  * issuer, which Hasura parses itself). A refused endpoint: exit 2, one line, nothing fetched.
  */

@@ -1,0 +1,53 @@
+/** outputs-file: the file `cdk deploy --outputs-file` writes, read and validated. */
+import { parseStackOutputs } from '../../../hasura-config/outputs-file';
+import { HasuraJwtSecretError } from '../../../lib/hasura-jwt-secret';
+import { OUTPUTS_FIXTURE, fixtureOutputsWith, readText } from './helpers';
+
+describe('parseStackOutputs', () => {
+  const outputs = (extra: Record<string, unknown>) =>
+    JSON.stringify({ HasuraCognito: { UserPoolId: 'us-east-1_EXAMPLE', UserPoolClientId: '1example', Region: 'us-east-1', ...extra } });
+
+  it('audience is the app client, then the machine clients, without duplicates', () => {
+    expect(parseStackOutputs(outputs({ MachineClientIds: '2example, 3example,1example' }), 'f', undefined).clientIds).toEqual(['1example', '2example', '3example']);
+  });
+
+  it('refuses an empty machine client id', () => {
+    expect(() => parseStackOutputs(outputs({ MachineClientIds: '2example,' }), 'f', undefined)).toThrow('output MachineClientIds: expected comma-separated client ids, found an empty id');
+  });
+
+  it('does not take an inherited property for a stack name', () => {
+    expect(() => parseStackOutputs(outputs({}), 'f', 'toString')).toThrow('--stack toString: expected a stack in f, found stacks HasuraCognito');
+  });
+});
+
+describe("parseStackOutputs: the stack's HasuraJwtSecret output", () => {
+  const fixture = readText(OUTPUTS_FIXTURE);
+  const deployed = JSON.parse(JSON.parse(fixture).HasuraCognito.HasuraJwtSecret);
+
+  it('is parsed into the typed secret, the same value', () => {
+    const { hasuraJwtSecret } = parseStackOutputs(fixture, 'f', undefined);
+    expect(hasuraJwtSecret).toEqual(deployed);
+    expect(Object.isFrozen(hasuraJwtSecret)).toBe(true);
+  });
+
+  it('is undefined when the stack has no such output (the CLIs then ask for a redeploy)', () => {
+    expect(parseStackOutputs(fixtureOutputsWith(null), 'f', undefined).hasuraJwtSecret).toBeUndefined();
+  });
+
+  it('is validated, the field named after the output', () => {
+    expect(() => parseStackOutputs(fixtureOutputsWith({ audience: [] }), 'f', undefined)).toThrow(
+      new HasuraJwtSecretError('--outputs f stack HasuraCognito output HasuraJwtSecret', 'audience', 'a non-empty array of app client ids (letters, digits, _ and +)', '[]'),
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    ['text that is not JSON', '{', 'output HasuraJwtSecret: expected a JSON object, found text that is not a JSON object'],
+    ['JSON that is not an object', '[]', 'output HasuraJwtSecret: expected a JSON object, found an array'],
+    ['an empty string', '', 'output HasuraJwtSecret: expected a non-empty string, found an empty string'],
+    ['not a string', { type: 'RS256' }, 'output HasuraJwtSecret: expected a non-empty string, found an object'],
+  ])('refuses an output that is %s', (_name, value, message) => {
+    const document = JSON.parse(fixture);
+    document.HasuraCognito.HasuraJwtSecret = value;
+    expect(() => parseStackOutputs(JSON.stringify(document), 'f', undefined)).toThrow(message);
+  });
+});
