@@ -92,7 +92,7 @@ describe('parseHasuraJwtSecret refuses a tampered secret, naming the field', () 
     ['type missing', without('type'), 'type', '"RS256"', 'nothing'],
     ['claims_format unknown', tampered({ claims_format: 'yaml' }), 'claims_format', '"stringified_json" or "json"', '"yaml"'],
     ['claims_format missing', without('claims_format'), 'claims_format', '"stringified_json" or "json"', 'nothing'],
-    ['claims_namespace Cognito reserves', tampered({ claims_namespace: 'cognito:groups' }), 'claims_namespace', 'a claim name of 1-256 characters that Cognito does not reserve', '"cognito:groups"'],
+    ['claims_namespace Cognito reserves', tampered({ claims_namespace: 'cognito:groups' }), 'claims_namespace', 'a claim name of 1-256 characters that Cognito neither reserves nor fills from a user attribute', '"cognito:groups"'],
     ['claims_namespace a registered claim', tampered({ claims_namespace: 'sub' }), 'claims_namespace', 'a claim name', '"sub"'],
     ['claims_namespace null', tampered({ claims_namespace: null }), 'claims_namespace', 'a claim name', 'null'],
     ['claims_namespace missing', without('claims_namespace'), 'claims_namespace', 'a claim name', 'nothing'],
