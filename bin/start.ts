@@ -18,10 +18,10 @@ import { render } from '../hasura-config/formats';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
-import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from '../lib/local/local-env-file';
-import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../lib/local/start-text';
-import { watchStopRequests, type StopRequests } from '../lib/local/stop-requests';
+import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from './local/local-env-file';
+import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from './local/local-stack';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
+import { watchStopRequests, type StopRequests } from './local/stop-requests';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');

@@ -15,9 +15,9 @@ import { render } from '../../hasura-config/formats';
 import { poolTargetFromIds } from '../../hasura-config/pool-target';
 import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
-import { choosePort } from '../../lib/local/ports';
-import { LOCAL_ENV_MARKER } from '../../lib/local/local-env-file';
-import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../lib/local/local-stack';
+import { choosePort } from '../../bin/local/ports';
+import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
+import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../bin/local/local-stack';
 import { parseStackConfig } from '../../lib/stack-config';
 
 jest.setTimeout(60_000);

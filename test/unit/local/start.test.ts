@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { failureReport, readOptions, validate } from '../../../bin/start';
 import { HasuraConfigInputError, JwksUnavailableError } from '../../../hasura-config/errors';
-import { ChildProcessError } from '../../../lib/local/child-process';
-import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../lib/local/local-env-file';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../lib/local/start-text';
+import { ChildProcessError } from '../../../bin/local/child-process';
+import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../bin/local/local-env-file';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
 
