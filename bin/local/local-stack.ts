@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
 import { serializeClaimsConfig, CLAIMS_CONFIG_ENV, type ClaimsConfig } from '../../lambda/claims-config';
-import { bundlePreTokenGeneration } from '../../lib/pre-token-bundle';
+import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 import type { StackConfig } from '../../lib/stack-config';
 import { ChildProcessError, httpReady, startChild, stdoutLine, type Child } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
