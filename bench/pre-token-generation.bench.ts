@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleLambda, bundlePreTokenGeneration } from '../lib/pre-token-bundle';
+import { bundleLambda, bundlePreTokenGeneration } from '../lib/lambda-bundling';
 
 const LOAD_SAMPLES = 41;
 const WARM_LOAD_ROUNDS = 300;

@@ -1,17 +1,36 @@
 /**
- * The CDK app: `npx cdk synth` / `npx cdk deploy`. Configuration is the context key
- * `hasuraCognito` (cdk.json, or `-c hasuraCognito='{...}'`); a bad config fails synth with one
- * line naming the field. The stack is environment-agnostic: it deploys to the CLI's account and
- * region.
+ * The CDK app: `npx cdk synth` / `npx cdk deploy` (cdk.json runs `tsx bin/app.ts`). Configuration
+ * is the context key `hasuraCognito` (cdk.json, or `-c hasuraCognito='{...}'`); a bad config fails
+ * synth with one line naming the field. The stack is environment-agnostic: it deploys to the CLI's
+ * account and region.
+ *
+ * `buildHasuraCognitoApp` is the app as a function, which the tests run in-process. It lives here
+ * rather than in lib/, the published library, because it registers cdk-nag, a development dependency.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { HasuraCognitoError } from '../lambda/errors';
-import { buildHasuraCognitoApp } from '../lib/app';
+import { HasuraCognitoStack } from '../lib/hasura-cognito-stack';
+import { STACK_CONFIG_CONTEXT_KEY, parseStackConfig } from '../lib/stack-config';
 
-try {
-  buildHasuraCognitoApp(new App());
-} catch (error) {
-  if (!(error instanceof HasuraCognitoError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+/**
+ * Parses the `hasuraCognito` context, creates the stack, and registers the cdk-nag AwsSolutions
+ * checks that run on every synth. Throws `ClaimsConfigError` / `StackConfigError` naming the field
+ * when the config is invalid.
+ */
+export function buildHasuraCognitoApp(app: App): HasuraCognitoStack {
+  const config = parseStackConfig(app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY));
+  const stack = new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
+
+if (require.main === module) {
+  try {
+    buildHasuraCognitoApp(new App());
+  } catch (error) {
+    if (!(error instanceof HasuraCognitoError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }

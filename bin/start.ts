@@ -13,15 +13,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClaimsConfigError, HasuraCognitoError } from '../lambda/errors';
-import { main as checkToken } from '../hasura-config/check-token';
-import { main as generateHasuraConfig } from '../hasura-config/generate';
-import type { CliIo } from '../hasura-config/cli-io';
 import { HasuraConfigInputError } from '../hasura-config/errors';
+import { render } from '../hasura-config/formats';
+import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
-import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from '../lib/local/local-env-file';
-import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from '../lib/local/local-stack';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../lib/local/start-text';
-import { watchStopRequests, type StopRequests } from '../lib/local/stop-requests';
+import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
+import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from './local/local-env-file';
+import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from './local/local-stack';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
+import { watchStopRequests, type StopRequests } from './local/stop-requests';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
@@ -98,26 +98,6 @@ export function validate(options: StartOptions): StackConfig {
   return config;
 }
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
-
-/** The generator's and check-token's options for the local pool. */
-function poolArgs(stack: LocalStack): string[] {
-  return [
-    // The generator wants a well-formed region; with --endpoint, issuer and jwk_url come from the
-    // endpoint and the region is not used (the emulator's own region is "local").
-    '--region', 'us-east-1',
-    '--user-pool-id', stack.userPoolId,
-    '--client-id', stack.clientId,
-    '--endpoint', stack.endpoint,
-    '--token-use', stack.claims.tokenUse,
-    '--namespace', stack.claims.namespace,
-    '--claims-format', stack.claims.claimsFormat,
-  ];
-}
-
 /** Prints the pool, writes the Hasura env file, signs in the demo users and says what Hasura does with their tokens. */
 async function showFlow(stack: LocalStack, config: StackConfig, options: StartOptions, changes: readonly string[], print: (text: string) => void): Promise<void> {
   print(`cognito-local      ${stack.endpoint} (user pool ${printable(stack.userPoolId)}, app client ${printable(stack.clientId)})`);
@@ -135,11 +115,17 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
   ];
   if (!group) print('No groupRoles in cdk.json: only the demo user without a group is created.');
 
-  const generated = capture();
-  if ((await generateHasuraConfig([...poolArgs(stack), '--format', 'env'], generated)) !== 0) {
-    throw new StartUsageError(`generating ${shownPath(options.out)} failed: ${generated.err.trim()}`);
+  // The config and the checks of the emulator's pool, as the CLIs build them from --endpoint and ids:
+  // the issuer and key set URL come from the endpoint, so the emulator's region "local" is not in them.
+  const target = poolTargetFromIds(stack, [stack.clientId], stack.claims);
+  let hasuraEnv: string;
+  try {
+    hasuraEnv = render('env', { secret: target.secret, userPoolId: target.pool.userPoolId, tokenUse: target.tokenUse });
+  } catch (error) {
+    if (!(error instanceof HasuraConfigInputError)) throw error;
+    throw new StartUsageError(`generating ${shownPath(options.out)} failed: ${error.message}`);
   }
-  writeLocalEnvFile(options.out, generated.out, options.force);
+  writeLocalEnvFile(options.out, hasuraEnv, options.force);
   print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
 
   for (const user of users) {
@@ -149,10 +135,9 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
     print(userLine(user.email, password, user.groups));
     // The default role first, then the mapped role chosen with the x-hasura-role header.
     for (const requested of user.role ? [undefined, user.role] : [undefined]) {
-      const io = capture();
-      const code = await checkToken(['--token', tokens.IdToken!, ...poolArgs(stack), ...(requested ? ['--role', requested] : [])], io);
-      const text = (code === 0 ? io.out : io.out + io.err).trim().replace(/\n/g, '\n    ');
-      print(`${hasuraHeading(requested)}\n    ${text}`);
+      // A key set that cannot be loaded or a token that cannot be parsed throws: the flow stops, saying so.
+      const result = await checkToken({ ...target, token: tokens.IdToken!, role: requested });
+      print([hasuraHeading(requested), ...describeTokenCheck(result).map((line) => `    ${line}`)].join('\n'));
     }
     print(`  ID token: ${tokens.IdToken}\n`);
   }
@@ -202,6 +187,18 @@ function exitCodeOf(error: unknown): number {
     : 1;
 }
 
+/**
+ * What npm start prints for the error that ended it, and its exit code. A usage error is one line;
+ * any other keeps its lines (a crash carries the last lines of the child's stderr). Either is
+ * escaped: a message may quote what the emulator answered, such as a key set it could not parse.
+ */
+export function failureReport(error: unknown): { code: number; text: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = exitCodeOf(error);
+  const text = code === 2 ? printable(message.replace(/\s*[\r\n]+\s*/g, ' ')) : message.split('\n').map(printable).join('\n');
+  return { code, text: `npm start: ${text}` };
+}
+
 if (require.main === module) {
   // First, so that a signal during start-up also stops cleanly (once the stack is up) instead of killing this process.
   const stopRequests = watchStopRequests();
@@ -219,10 +216,8 @@ if (require.main === module) {
   run(options, stopRequests).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      const code = exitCodeOf(error);
-      // A usage error is one escaped line; a crash keeps the lines of the child's stderr it carries.
-      console.error(`npm start: ${code === 2 ? printable(message.replace(/\s*[\r\n]+\s*/g, ' ')) : message}`);
+      const { code, text } = failureReport(error);
+      console.error(text);
       process.exit(code);
     },
   );

@@ -29,7 +29,7 @@ import {
 import { Construct } from 'constructs';
 import { fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
-import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './pre-token-bundle';
+import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './lambda-bundling';
 import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */

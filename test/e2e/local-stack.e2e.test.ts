@@ -1,7 +1,8 @@
 /**
  * End to end through a real token pipeline on this machine: cognito-local issues RS256 tokens,
  * calling the deployment bundle of the trigger through the Lambda Invoke API; aws-jwt-verify checks
- * the signatures; check-token says what Hasura would do with each token.
+ * the signatures; checkToken (the function behind check-token and npm start) says what Hasura would
+ * do with each token, under the config poolTargetFromIds builds for the emulator's pool.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,11 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { main as checkToken } from '../../hasura-config/check-token';
+import { render } from '../../hasura-config/formats';
+import { poolTargetFromIds } from '../../hasura-config/pool-target';
+import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
-import { choosePort } from '../../lib/local/ports';
-import { LOCAL_ENV_MARKER } from '../../lib/local/local-env-file';
-import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../lib/local/local-stack';
+import { choosePort } from '../../bin/local/ports';
+import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
+import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../bin/local/local-stack';
 import { parseStackConfig } from '../../lib/stack-config';
 
 jest.setTimeout(60_000);
@@ -41,14 +44,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function poolArgs(clientId = stack.clientId): string[] {
-  return ['--region', 'us-east-1', '--user-pool-id', stack.userPoolId, '--client-id', clientId, '--endpoint', stack.endpoint, '--token-use', 'id'];
-}
-
-async function hasura(token: string, role?: string): Promise<{ code: number; out: string }> {
-  const io = { out: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.out += t) };
-  const code = await checkToken(['--token', token, ...poolArgs(), ...(role ? ['--role', role] : [])], io);
-  return { code, out: io.out };
+/** What Hasura does with `token` under the config npm start writes for the pool's app client. */
+function hasura(token: string, role?: string): Promise<TokenCheck> {
+  return checkToken({ ...poolTargetFromIds(stack, [stack.clientId], stack.claims), token, role });
 }
 
 function verifier(clientId = stack.clientId) {
@@ -68,35 +66,31 @@ it('signs the plain user in with only the default role, in a verifiable ID token
     'x-hasura-user-id': payload.sub,
     'x-hasura-org-id': 'org-reader',
   });
-  const asDefault = await hasura(tokens.IdToken!);
-  expect(asDefault.code).toBe(0);
-  expect(asDefault.out).toMatch(/role: user\b/);
-  const asAdmin = await hasura(tokens.IdToken!, 'admin');
-  expect(asAdmin.code).toBe(1);
-  expect(asAdmin.out).toContain('access-denied');
-  expect(asAdmin.out).toContain('Your requested role is not in allowed roles');
+  expect(await hasura(tokens.IdToken!)).toEqual({
+    ok: true,
+    role: 'user',
+    sessionVariables: { 'x-hasura-role': 'user', 'x-hasura-user-id': payload.sub, 'x-hasura-org-id': 'org-reader' },
+  });
+  expect(await hasura(tokens.IdToken!, 'admin')).toMatchObject({ ok: false, code: 'access-denied', message: 'Your requested role is not in allowed roles' });
 });
 
 it('gives the grouped user the mapped role too, from the groups the emulator holds', async () => {
   const tokens = await stack.signIn(admin.email, admin.password);
   const payload = await verifier().verify(tokens.IdToken!);
   expect(JSON.parse(payload[NS] as string)['x-hasura-allowed-roles']).toEqual(['user', 'admin']);
-  const asDefault = await hasura(tokens.IdToken!);
-  expect(asDefault.code).toBe(0);
-  expect(asDefault.out).toMatch(/role: user\b/);
-  const asAdmin = await hasura(tokens.IdToken!, 'admin');
-  expect(asAdmin.code).toBe(0);
-  expect(asAdmin.out).toMatch(/role: admin\b/);
-  expect(asAdmin.out).toContain('org-admin');
+  expect(await hasura(tokens.IdToken!)).toMatchObject({ ok: true, role: 'user' });
+  expect(await hasura(tokens.IdToken!, 'admin')).toEqual({
+    ok: true,
+    role: 'admin',
+    sessionVariables: { 'x-hasura-role': 'admin', 'x-hasura-user-id': payload.sub, 'x-hasura-org-id': 'org-admin' },
+  });
 });
 
 it('rejects, by the audience check, a token issued to another app client of the pool', async () => {
   const otherClient = await stack.createClient('some-other-app');
   const tokens = await stack.signIn(reader.email, reader.password, otherClient);
   await expect(verifier(otherClient).verify(tokens.IdToken!)).resolves.toBeDefined();
-  const result = await hasura(tokens.IdToken!);
-  expect(result.code).toBe(1);
-  expect(result.out).toContain('JWTNotInAudience');
+  expect(await hasura(tokens.IdToken!)).toMatchObject({ ok: false, code: 'invalid-jwt', message: 'Could not verify JWT: JWTNotInAudience' });
 });
 
 it('gives the same claims after a refresh (REFRESH_TOKEN_AUTH)', async () => {
@@ -136,9 +130,13 @@ describe('npm start', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('reader@example.com');
     expect(result.stdout).toMatch(/x-hasura-role: admin:\n\s+Hasura accepts this token\.\n\s+role: admin/);
+    // Exactly the generator's env output for the pool and app client it printed, after the marker line.
+    const [, endpoint, userPoolId, clientId] = /^cognito-local\s+(\S+) \(user pool (\S+), app client (\S+)\)$/m.exec(result.stdout)!;
+    const target = poolTargetFromIds({ region: 'local', userPoolId, endpoint }, [clientId], { namespace: NS, claimsFormat: 'stringified_json', tokenUse: 'id' });
     const env = fs.readFileSync(out, 'utf8');
-    expect(env.split('\n')[0]).toBe(LOCAL_ENV_MARKER);
+    expect(env).toBe(`${LOCAL_ENV_MARKER}\n${render('env', { secret: target.secret, userPoolId, tokenUse: 'id' })}`);
     expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
   });
 
   it('says the local tokens are forgeable, and suggests a Hasura listening on 127.0.0.1 only', async () => {

@@ -16,8 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cognitoIdp from '@aws-sdk/client-cognito-identity-provider';
 import { NormalizedSchema } from '@smithy/core/schema';
-import { LOCAL_HOST } from '../../lib/local/local-stack';
-import { choosePort } from '../../lib/local/ports';
+import { LOCAL_HOST } from '../../bin/local/local-stack';
+import { choosePort } from '../../bin/local/ports';
 
 jest.setTimeout(180_000);
 

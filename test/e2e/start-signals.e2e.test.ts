@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LOCAL_HOST } from '../../lib/local/local-stack';
-import { choosePort } from '../../lib/local/ports';
+import { LOCAL_HOST } from '../../bin/local/local-stack';
+import { choosePort } from '../../bin/local/ports';
 
 jest.setTimeout(90_000);
 

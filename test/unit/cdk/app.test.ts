@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildHasuraCognitoApp } from '../../../lib/app';
+import { buildHasuraCognitoApp } from '../../../bin/app';
 import { REPO_ROOT, featureFlags } from './helpers';
 
 const TSX_CLI = require.resolve('tsx/cli');

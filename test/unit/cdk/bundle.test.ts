@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundlePreTokenGeneration } from '../../../lib/pre-token-bundle';
+import { bundlePreTokenGeneration } from '../../../lib/lambda-bundling';
 import { buildStack, onlyResource } from './helpers';
 
 let tmpdir: string;

@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CLAIMS_CONFIG_ENV, CLAIMS_CONFIG_FIELDS, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
 import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
-import { LAMBDA_NODE_MAJOR } from '../../../lib/pre-token-bundle';
+import { LAMBDA_NODE_MAJOR } from '../../../lib/lambda-bundling';
 import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { parseStackConfig } from '../../../lib/stack-config';
 import { CDK_JSON, buildStack, evaluate, onlyResource, resourcesOfType, type TemplateResource } from './helpers';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseClaimsConfig } from '../../../lambda/claims-config';
 import { createPreTokenGenerationHandler, type PreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
-import { bundlePreTokenGeneration } from '../../../lib/pre-token-bundle';
+import { bundlePreTokenGeneration } from '../../../lib/lambda-bundling';
 import { loadEvent, type FixtureName } from '../../helpers/events';
 
 const CONFIG = {
@@ -61,7 +61,7 @@ it('exports the handler as a plain property, without esbuild\'s ESM interop help
 
 it('deploys an entry that exports the very handler of pre-token-generation.ts', () => {
   jest.isolateModules(() => {
-    expect(require('../../../lambda/pre-token-generation.bundle').handler).toBe(require('../../../lambda/pre-token-generation').handler);
+    expect(require('../../../lambda/index').handler).toBe(require('../../../lambda/pre-token-generation').handler);
   });
 });
 

@@ -5,9 +5,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readOptions, validate } from '../../../bin/start';
-import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../lib/local/local-env-file';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../lib/local/start-text';
+import { failureReport, readOptions, validate } from '../../../bin/start';
+import { HasuraConfigInputError, JwksUnavailableError } from '../../../hasura-config/errors';
+import { ChildProcessError } from '../../../bin/local/child-process';
+import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../bin/local/local-env-file';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
 
@@ -147,5 +149,28 @@ describe('what npm start prints', () => {
     expect(userLine('admin@example.com', 'pw', ['admins', 'editors'])).toBe('admin@example.com  password pw  groups admins, editors');
     expect(hasuraHeading('admin')).toBe('  Hasura with x-hasura-role: admin:');
     expect(hasuraHeading(undefined)).toBe('  Hasura:');
+  });
+});
+
+describe('the error that ends npm start', () => {
+  it('is one line with exit code 2 for a usage error', () => {
+    expect(failureReport(new HasuraConfigInputError('subject', 'a value', 'one line\n  and another'))).toEqual({
+      code: 2,
+      text: 'npm start: subject: expected a value, found one line and another',
+    });
+  });
+
+  it('escapes what the emulator answered, such as a key set it could not parse', () => {
+    const error = new JwksUnavailableError('http://127.0.0.1:9229/local_x/.well-known/jwks.json', 'Unexpected token \u001b[2J\u202e in JSON');
+    const report = failureReport(error);
+    expect(report.code).toBe(1);
+    expect(report.text).not.toMatch(UNSAFE);
+    expect(report.text).toBe(`npm start: ${JSON.stringify(error.message).replace('\u001b', '\\u001b').replace('\u202e', '\\u202e')}`);
+  });
+
+  it("keeps the lines of a crashed child's stderr, each escaped", () => {
+    const report = failureReport(new ChildProcessError('cognito-local stopped unexpectedly (code 1): Error: listen\n  at \u001b[31mServer'));
+    expect(report.code).toBe(1);
+    expect(report.text.split('\n')).toEqual(['npm start: cognito-local stopped unexpectedly (code 1): Error: listen', '"  at \\u001b[31mServer"']);
   });
 });

@@ -21,9 +21,10 @@ import {
   InitiateAuthCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
 import { serializeClaimsConfig, CLAIMS_CONFIG_ENV, type ClaimsConfig } from '../../lambda/claims-config';
-import { bundlePreTokenGeneration } from '../pre-token-bundle';
-import type { StackConfig } from '../stack-config';
+import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
+import type { StackConfig } from '../../lib/stack-config';
 import { ChildProcessError, httpReady, startChild, stdoutLine, type Child } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
 import { choosePort } from './ports';
@@ -46,6 +47,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly endpoint: string;
   readonly region: string;
+  /** The emulator's ids, checked as the CLIs check --user-pool-id and --client-id: they go into the env file and the output. */
   readonly userPoolId: string;
   readonly clientId: string;
   readonly lambdaPort: number;
@@ -168,19 +170,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       }),
     );
-    const userPoolId = pool.UserPool!.Id!;
-    const createClient = async (name: string) =>
-      (
-        await cognito.send(
-          new CreateUserPoolClientCommand({
-            UserPoolId: userPoolId,
-            ClientName: name,
-            ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-            ReadAttributes: [...config.readAttributes],
-            WriteAttributes: [...config.writeAttributes],
-          }),
-        )
-      ).UserPoolClient!.ClientId!;
+    const userPoolId = checkUserPoolId(pool.UserPool?.Id ?? '', LOCAL_REGION, endpoint, 'cognito-local CreateUserPool UserPool.Id');
+    const createClient = async (name: string) => {
+      const created = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: name,
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          ReadAttributes: [...config.readAttributes],
+          WriteAttributes: [...config.writeAttributes],
+        }),
+      );
+      return checkClientId(created.UserPoolClient?.ClientId ?? '', 'cognito-local CreateUserPoolClient UserPoolClient.ClientId');
+    };
     const clientId = await createClient('hasura-cognito-local');
     let precedence = 0;
     for (const group of Object.keys(claims.groupRoles)) {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HasuraCognitoError, type FailedCheck } from '../../lambda/errors';
 import { writeFileAtomic } from '../../hasura-config/atomic-write';
+import { FILE_MODES } from '../../hasura-config/formats';
 import { printable } from '../../hasura-config/terminal-text';
 
 /** The first line of every file npm start writes; a file that starts otherwise is not npm start's. */
@@ -63,7 +64,7 @@ export function checkLocalEnvTarget(file: string, force: boolean): void {
 export function writeLocalEnvFile(file: string, hasuraEnv: string, force: boolean): void {
   // Checked again: the file may have appeared since start-up.
   checkLocalEnvTarget(file, force);
-  writeFileAtomic(file, `${LOCAL_ENV_MARKER}\n${hasuraEnv}`, { mode: 0o600, force: true });
+  writeFileAtomic(file, `${LOCAL_ENV_MARKER}\n${hasuraEnv}`, { mode: FILE_MODES.env, force: true });
 }
 
 function isDirectory(directory: string): boolean {

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
-export const PRE_TOKEN_GENERATION_ENTRY = path.join(__dirname, '..', 'lambda', 'pre-token-generation.bundle.ts');
+export const PRE_TOKEN_GENERATION_ENTRY = path.join(__dirname, '..', 'lambda', 'index.ts');
 
 /** Node.js major version of the Lambda runtime (Runtime.NODEJS_24_X, the newest aws-cdk-lib offers). */
 export const LAMBDA_NODE_MAJOR = 24;
