@@ -66,6 +66,17 @@ it('marks every shell block with how it is proven', () => {
   expect(unmarked).toEqual([]);
 });
 
+it('lists every section in its table of contents, with working anchors', () => {
+  // GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
+  const anchor = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-');
+  const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]).filter((h) => h !== 'Contents');
+  const contents = readme.slice(readme.indexOf('## Contents'), readme.indexOf('\n## ', readme.indexOf('## Contents') + 1));
+  const listed = [...contents.matchAll(/^- \[(.+)\]\(#(.+)\)$/gm)].map((m) => ({ title: m[1], anchor: m[2] }));
+  expect(listed.map((l) => l.title)).toEqual(sections);
+  for (const entry of listed) expect(entry.anchor).toBe(anchor(entry.title));
+  for (const link of readme.matchAll(/\]\(#([^)]+)\)/g)) expect(sections.map(anchor)).toContain(link[1]);
+});
+
 it('gives the set-up, run and test commands the guide promises', () => {
   const all = blocks.flatMap((b) => b.commands);
   expect(all).toEqual(expect.arrayContaining(['npm install', 'npm start', 'npm test']));
