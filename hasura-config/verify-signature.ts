@@ -53,12 +53,9 @@ export const httpAndHttpsFetcher: Fetcher = {
 
 /** aws-jwt-verify refuses a token for a reason Hasura does not share, so Hasura's answer is unknown. */
 export class TokenUncheckableError extends HasuraCognitoError {
-  readonly expected = 'a token aws-jwt-verify can parse';
-  readonly found: string;
   constructor(reason: string) {
-    super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`);
+    super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`, 'a token aws-jwt-verify can parse', reason);
     this.name = 'TokenUncheckableError';
-    this.found = reason;
   }
 }
 

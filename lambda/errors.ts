@@ -1,45 +1,55 @@
 /**
- * The one error hierarchy of hasura-cognito.
+ * Every error hasura-cognito throws on purpose: one hierarchy, one shape. Each carries what a
+ * check `expected` and what it `found`, for logs and for callers that rethrow under another name
+ * (a CLI option for a config field).
  *
  * Every class sets `name` itself: the Lambda bundle is minified, so class names are mangled and
  * `constructor.name` would be useless in logs.
  */
-
-/** What a check wanted and what it got, for logs and for callers that branch on errors. */
-export interface FailedCheck {
-  readonly expected: string;
-  readonly found: string;
-}
+export {
+  HasuraCognitoError,
+  // Configuration, options and input files, in every layer.
+  InvalidInputError,
+  // The trigger: a sign-in that must not get a token.
+  type SignInRejection,
+  SignInRejectedError,
+  MissingUserIdError,
+  ClaimsTooLargeError,
+  UnsupportedEventError,
+};
 
 /** Root of every error this project throws on purpose. */
-export abstract class HasuraCognitoError extends Error {
-  protected constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'HasuraCognitoError';
-  }
-}
-
-/**
- * The claims configuration is invalid. Thrown by the parser, so it stops `cdk synth`, the local
- * flow's start-up and the Lambda's module load alike. The message names the field.
- */
-export class ClaimsConfigError extends HasuraCognitoError implements FailedCheck {
-  /** Path of the offending field, e.g. `hasuraCognito.groupRoles["admins"]`. */
-  readonly field: string;
+abstract class HasuraCognitoError extends Error {
   readonly expected: string;
   readonly found: string;
 
-  constructor(field: string, expected: string, found: string) {
-    super(`Invalid claims config at ${field}: expected ${expected}, found ${found}.`);
-    this.name = 'ClaimsConfigError';
-    this.field = field;
+  protected constructor(message: string, expected: string, found: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HasuraCognitoError';
     this.expected = expected;
     this.found = found;
   }
 }
 
+/**
+ * A value is invalid: a config field (`hasuraCognito.groupRoles.admins`, `HASURA_CLAIMS_CONFIG.namespace`),
+ * a CLI option (`--region`), or a field of an input file (`--outputs FILE stack S output HasuraJwtSecret field audience`).
+ * Stops `cdk synth`, the Lambda's module load and npm start; the CLIs and npm start print it as
+ * one line and exit 2.
+ */
+class InvalidInputError extends HasuraCognitoError {
+  /** Where the value is, as the user would look for it. */
+  readonly field: string;
+
+  constructor(field: string, expected: string, found: string) {
+    super(`${field}: expected ${expected}, found ${found}`, expected, found);
+    this.name = 'InvalidInputError';
+    this.field = field;
+  }
+}
+
 /** Why a sign-in was refused; also the error's name without the `Error` suffix. */
-export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
+type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
 
 /**
  * A sign-in must not get a token. Cognito shows the message to the end user
@@ -47,22 +57,18 @@ export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedE
  * no attribute values, no config, no stack. The details for operators are in `code`, `expected`
  * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
-export abstract class SignInRejectedError extends HasuraCognitoError implements FailedCheck {
+abstract class SignInRejectedError extends HasuraCognitoError {
   readonly code: SignInRejection;
-  readonly expected: string;
-  readonly found: string;
 
   protected constructor(code: SignInRejection, message: string, expected: string, found: string) {
-    super(`${message} Please contact your administrator.`);
+    super(`${message} Please contact your administrator.`, expected, found);
     this.name = 'SignInRejectedError';
     this.code = code;
-    this.expected = expected;
-    this.found = found;
   }
 }
 
 /** The user has no value for the attribute that becomes `x-hasura-user-id`. */
-export class MissingUserIdError extends SignInRejectedError {
+class MissingUserIdError extends SignInRejectedError {
   constructor(attribute: string) {
     super('MissingUserId', 'Your account has no user id.', `user attribute ${attribute}`, 'none');
     this.name = 'MissingUserIdError';
@@ -70,7 +76,7 @@ export class MissingUserIdError extends SignInRejectedError {
 }
 
 /** The Hasura claim would exceed the documented size cap (see MAX_HASURA_CLAIM_BYTES). */
-export class ClaimsTooLargeError extends SignInRejectedError {
+class ClaimsTooLargeError extends SignInRejectedError {
   constructor(maxBytes: number, foundBytes: number) {
     super('ClaimsTooLarge', 'Your account has too many roles or attributes.', `at most ${maxBytes} bytes`, `${foundBytes} bytes`);
     this.name = 'ClaimsTooLargeError';
@@ -81,7 +87,7 @@ export class ClaimsTooLargeError extends SignInRejectedError {
  * The event cannot be answered correctly: an unknown event version, a malformed event, or a
  * V1 event while the config asks for `claimsFormat: json` (V1 claims are strings only).
  */
-export class UnsupportedEventError extends SignInRejectedError {
+class UnsupportedEventError extends SignInRejectedError {
   constructor(expected: string, found: string) {
     super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
     this.name = 'UnsupportedEventError';

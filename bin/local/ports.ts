@@ -3,13 +3,12 @@ import * as net from 'node:net';
 import { HasuraCognitoError } from '../../lambda/errors';
 
 export class PortUnavailableError extends HasuraCognitoError {
-  readonly expected: string;
-  readonly found: string;
-  constructor(readonly port: number, host: string, reason: string) {
-    super(`Port ${port} on ${host} cannot be used: ${reason}.`);
+  readonly port: number;
+
+  constructor(port: number, host: string, reason: string) {
+    super(`Port ${port} on ${host} cannot be used: ${reason}.`, `a free port on ${host}`, reason);
     this.name = 'PortUnavailableError';
-    this.expected = `a free port on ${host}`;
-    this.found = reason;
+    this.port = port;
   }
 }
 

@@ -1,7 +1,7 @@
 import {
-  ClaimsConfigError,
   ClaimsTooLargeError,
   HasuraCognitoError,
+  InvalidInputError,
   MissingUserIdError,
   type SignInRejectedError,
   UnsupportedEventError,
@@ -24,11 +24,11 @@ describe('error classes', () => {
     expect(errors[1][0]).toMatchObject({ expected: 'at most 4096 bytes', found: '5000 bytes' });
   });
 
-  it('put the field, what was expected and what was found into a ClaimsConfigError', () => {
-    const error = new ClaimsConfigError('cfg.defaultRole', 'a role name', '""');
+  it('put the field, what was expected and what was found into an InvalidInputError, and into its one-line message', () => {
+    const error = new InvalidInputError('cfg.defaultRole', 'a role name', '""');
     expect(error).toBeInstanceOf(HasuraCognitoError);
-    expect(error.name).toBe('ClaimsConfigError');
-    expect(error.message).toBe('Invalid claims config at cfg.defaultRole: expected a role name, found "".');
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.message).toBe('cfg.defaultRole: expected a role name, found ""');
     expect(Object.keys(error)).toEqual(expect.arrayContaining(['name', 'field', 'expected', 'found']));
     expect(error).toMatchObject({ field: 'cfg.defaultRole', expected: 'a role name', found: '""' });
   });
