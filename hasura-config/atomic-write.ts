@@ -5,8 +5,7 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InvalidInputError } from '../lambda/errors';
-import { OutputExistsError } from './errors';
+import { InvalidInputError, OutputExistsError } from '../lambda/errors';
 
 export type WriteOutcome = 'written' | 'unchanged';
 

@@ -3,6 +3,10 @@
  * check `expected` and what it `found`, for logs and for callers that rethrow under another name
  * (a CLI option for a config field).
  *
+ * One file for every layer, in lambda/: the trigger bundle may import nothing outside lambda/ and
+ * needs the base class, and esbuild drops the classes the bundle does not use (bundle.test.ts
+ * checks that no tooling-only class reaches the deployed bundle).
+ *
  * Every class sets `name` itself: the Lambda bundle is minified, so class names are mangled and
  * `constructor.name` would be useless in logs.
  */
@@ -16,9 +20,19 @@ export {
   MissingUserIdError,
   ClaimsTooLargeError,
   UnsupportedEventError,
+  // hasura-config's CLIs.
+  OutputExistsError,
+  JwksUnavailableError,
+  TokenUncheckableError,
+  // npm start's local flow.
+  ChildProcessError,
+  PortUnavailableError,
 };
 
-/** Root of every error this project throws on purpose. */
+/**
+ * Root of every error this project throws on purpose. Subclasses pass `expected` and `found` up and
+ * never redeclare them: a class field would reset them to undefined once this constructor returns.
+ */
 abstract class HasuraCognitoError extends Error {
   readonly expected: string;
   readonly found: string;
@@ -91,5 +105,58 @@ class UnsupportedEventError extends SignInRejectedError {
   constructor(expected: string, found: string) {
     super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
     this.name = 'UnsupportedEventError';
+  }
+}
+
+/** hasura-config's `--out` names a file that exists with other content, and `--force` was not given. */
+class OutputExistsError extends HasuraCognitoError {
+  readonly path: string;
+
+  constructor(path: string) {
+    super(
+      `${path} exists with different content; not overwritten (use --force to replace it)`,
+      'no file, a file with the same content, or --force',
+      'a file with different content',
+    );
+    this.name = 'OutputExistsError';
+    this.path = path;
+  }
+}
+
+/** check-token (or npm start) cannot fetch or parse the pool's JWKS, so it cannot say what Hasura would do. */
+class JwksUnavailableError extends HasuraCognitoError {
+  constructor(jwksUri: string, reason: string) {
+    super(`cannot load the JWKS from ${jwksUri}: ${reason}`, `a JSON Web Key Set at ${jwksUri}`, reason);
+    this.name = 'JwksUnavailableError';
+  }
+}
+
+/** aws-jwt-verify refuses a token for a reason Hasura does not share, so Hasura's answer is unknown. */
+class TokenUncheckableError extends HasuraCognitoError {
+  constructor(reason: string) {
+    super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`, 'a token aws-jwt-verify can parse', reason);
+    this.name = 'TokenUncheckableError';
+  }
+}
+
+/**
+ * A child of npm start (cognito-local, the Lambda host) could not start (or would share the other's
+ * port), was not ready in time, or stopped on its own. The message may end with its last stderr lines.
+ */
+class ChildProcessError extends HasuraCognitoError {
+  constructor(message: string, expected: string, found: string) {
+    super(message, expected, found);
+    this.name = 'ChildProcessError';
+  }
+}
+
+/** npm start cannot bind a port: one given with `--port` or `--lambda-port` (never swapped for another), or no free port at all. */
+class PortUnavailableError extends HasuraCognitoError {
+  readonly port: number;
+
+  constructor(port: number, host: string, reason: string) {
+    super(`Port ${port} on ${host} cannot be used: ${reason}.`, `a free port on ${host}`, reason);
+    this.name = 'PortUnavailableError';
+    this.port = port;
   }
 }

@@ -5,15 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { HasuraCognitoError } from '../../lambda/errors';
-
-/** A child could not start, was not ready in time, or stopped on its own; the message may end with its stderr. */
-export class ChildProcessError extends HasuraCognitoError {
-  constructor(message: string, expected: string, found: string) {
-    super(message, expected, found);
-    this.name = 'ChildProcessError';
-  }
-}
+import { ChildProcessError } from '../../lambda/errors';
 
 export interface Child {
   readonly name: string;

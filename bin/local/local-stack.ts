@@ -23,9 +23,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
 import { serializeClaimsConfig, CLAIMS_CONFIG_ENV, type ClaimsConfig } from '../../lambda/claims-config';
+import { ChildProcessError } from '../../lambda/errors';
 import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 import type { StackConfig } from '../../lib/stack-config';
-import { ChildProcessError, httpReady, startChild, stdoutLine, type Child } from './child-process';
+import { httpReady, startChild, stdoutLine, type Child } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
 import { choosePort } from './ports';
 

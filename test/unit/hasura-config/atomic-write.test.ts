@@ -3,8 +3,7 @@
 import fs = require('node:fs');
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../hasura-config/atomic-write';
-import { OutputExistsError } from '../../../hasura-config/errors';
-import { InvalidInputError } from '../../../lambda/errors';
+import { InvalidInputError, OutputExistsError } from '../../../lambda/errors';
 import { makeTempDir } from './helpers';
 
 describe('writeFileAtomic', () => {

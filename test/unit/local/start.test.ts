@@ -6,9 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { failureReport, readOptions, validate } from '../../../bin/start';
-import { JwksUnavailableError } from '../../../hasura-config/errors';
-import { InvalidInputError } from '../../../lambda/errors';
-import { ChildProcessError } from '../../../bin/local/child-process';
+import { ChildProcessError, InvalidInputError, JwksUnavailableError } from '../../../lambda/errors';
 import { checkLocalEnvTarget, LOCAL_ENV_MARKER, writeLocalEnvFile } from '../../../bin/local/local-env-file';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
 
