@@ -15,8 +15,8 @@ import { STACK_CONFIG_CONTEXT_KEY, parseStackConfig } from '../lib/stack-config'
 
 /**
  * Parses the `hasuraCognito` context, creates the stack, and registers the cdk-nag AwsSolutions
- * checks that run on every synth. Throws `ClaimsConfigError` / `StackConfigError` naming the field
- * when the config is invalid.
+ * checks that run on every synth. Throws `InvalidInputError` naming the field when the config is
+ * invalid.
  */
 export function buildHasuraCognitoApp(app: App): HasuraCognitoStack {
   const config = parseStackConfig(app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY));

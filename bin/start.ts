@@ -12,26 +12,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClaimsConfigError, HasuraCognitoError } from '../lambda/errors';
-import { HasuraConfigInputError } from '../hasura-config/errors';
+import { InvalidInputError } from '../lambda/errors';
 import { render } from '../hasura-config/formats';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
-import { checkLocalEnvTarget, LocalEnvFileError, shownPath, writeLocalEnvFile } from './local/local-env-file';
+import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
 import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from './local/local-stack';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
 import { watchStopRequests, type StopRequests } from './local/stop-requests';
-import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type StackConfig } from '../lib/stack-config';
+import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
 
 const ROOT = path.join(__dirname, '..');
-
-class StartUsageError extends HasuraCognitoError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartUsageError';
-  }
-}
 
 export interface StartOptions {
   help: boolean;
@@ -61,12 +53,13 @@ export function readOptions(argv: string[]): StartOptions {
       },
     }));
   } catch (error) {
-    throw new StartUsageError(`${(error as Error).message} (npm start -- --help shows the options)`);
+    // parseArgs's own sentence says what is wrong; it has no single option to name.
+    throw new InvalidInputError('arguments', 'the options npm start -- --help shows', (error as Error).message);
   }
   const port = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new StartUsageError(`--${name} expects a port from 1 to 65535, found ${JSON.stringify(text)}`);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new InvalidInputError(`--${name}`, 'a port from 1 to 65535', JSON.stringify(text));
     return n;
   };
   return {
@@ -86,7 +79,7 @@ export function readStackConfig(cdkJsonPath: string): StackConfig {
   try {
     cdkJson = JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8'));
   } catch (error) {
-    throw new StartUsageError(`cannot read ${shownPath(cdkJsonPath)}: ${(error as Error).message}`);
+    throw new InvalidInputError(`--cdk-json ${shownPath(cdkJsonPath)}`, 'a readable JSON file', (error as Error).message);
   }
   return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
 }
@@ -122,8 +115,8 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
   try {
     hasuraEnv = render('env', { secret: target.secret, userPoolId: target.pool.userPoolId, tokenUse: target.tokenUse });
   } catch (error) {
-    if (!(error instanceof HasuraConfigInputError)) throw error;
-    throw new StartUsageError(`generating ${shownPath(options.out)} failed: ${error.message}`);
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(`--out ${shownPath(options.out)} ${error.field}`, error.expected, error.found);
   }
   writeLocalEnvFile(options.out, hasuraEnv, options.force);
   print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
@@ -177,14 +170,9 @@ async function run(options: StartOptions, stopRequests: StopRequests): Promise<n
   }
 }
 
+/** A bad option, config or file is a usage error; anything else (a port, a child, the emulator's answers) is not. */
 function exitCodeOf(error: unknown): number {
-  return error instanceof StartUsageError ||
-    error instanceof ClaimsConfigError ||
-    error instanceof StackConfigError ||
-    error instanceof LocalEnvFileError ||
-    error instanceof HasuraConfigInputError
-    ? 2
-    : 1;
+  return error instanceof InvalidInputError ? 2 : 1;
 }
 
 /**

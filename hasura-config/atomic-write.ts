@@ -5,7 +5,7 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { HasuraConfigInputError, OutputExistsError } from './errors';
+import { InvalidInputError, OutputExistsError } from '../lambda/errors';
 
 export type WriteOutcome = 'written' | 'unchanged';
 
@@ -47,7 +47,7 @@ export function writeFileAtomic(path: string, content: string, options: AtomicWr
       // never created, or already renamed
     }
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new HasuraConfigInputError(`--out ${path}`, 'a writable file in an existing directory', `an error (${code})`);
+    throw new InvalidInputError(`--out ${path}`, 'a writable file in an existing directory', `an error (${code})`);
   }
   syncDirectory(dirname(path));
   return 'written';
@@ -59,7 +59,7 @@ function readExisting(path: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new HasuraConfigInputError(`--out ${path}`, 'a regular file or no file', code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? 'error'})`);
+    throw new InvalidInputError(`--out ${path}`, 'a regular file or no file', code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? 'error'})`);
   }
 }
 

@@ -8,9 +8,9 @@
  * 2: bad option or input, or the JWKS cannot be loaded.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { InvalidInputError } from '../lambda/errors';
 import { parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
 import { MAX_STDIN_BYTES, reportUsageError, runAsProcess, type CliIo } from './cli-io';
-import { HasuraConfigInputError } from './errors';
 import { checkToken, describeTokenCheck } from './token-check';
 
 const PROGRAM = 'check-token';
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
       return 0;
     }
     const tokenOption = stringOption(values, 'token')?.trim();
-    if (tokenOption === undefined || tokenOption === '') throw new HasuraConfigInputError('--token', 'a JWT', 'nothing');
+    if (tokenOption === undefined || tokenOption === '') throw new InvalidInputError('--token', 'a JWT', 'nothing');
     const role = stringOption(values, 'role');
     const target = resolvePoolTarget(values);
     // Read only once every option has passed: a typo must not leave the command waiting for input.
@@ -57,15 +57,15 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
 
 /** `--token -`: the one token on standard input. */
 async function readTokenFromStdin(io: CliIo): Promise<string> {
-  if (io.readStdin === undefined) throw new HasuraConfigInputError('--token -', 'a readable standard input', 'none');
+  if (io.readStdin === undefined) throw new InvalidInputError('--token -', 'a readable standard input', 'none');
   const text = (await io.readStdin()).trim();
-  if (text === '') throw new HasuraConfigInputError('--token -', 'a JWT on standard input', 'nothing');
+  if (text === '') throw new InvalidInputError('--token -', 'a JWT on standard input', 'nothing');
   if (Buffer.byteLength(text) > MAX_STDIN_BYTES) {
-    throw new HasuraConfigInputError('--token -', `a JWT of at most ${MAX_STDIN_BYTES} bytes on standard input`, 'more');
+    throw new InvalidInputError('--token -', `a JWT of at most ${MAX_STDIN_BYTES} bytes on standard input`, 'more');
   }
   // One token, possibly pasted as "Bearer <token>": anything else is not what was meant.
   if (/\s/.test(text.replace(/^Bearer /, ''))) {
-    throw new HasuraConfigInputError('--token -', 'one JWT on standard input', 'several words or lines');
+    throw new InvalidInputError('--token -', 'one JWT on standard input', 'several words or lines');
   }
   return text;
 }

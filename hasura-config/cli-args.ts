@@ -1,14 +1,13 @@
 /**
  * Command-line parsing shared by both CLIs: util.parseArgs plus the checks that turn every bad
- * option into one HasuraConfigInputError (the CLI prints it as one line and exits 2), and the
+ * option into one InvalidInputError (the CLI prints it as one line and exits 2), and the
  * resolution of "which user pool" from either a cdk outputs file or explicit ids.
  */
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig } from '../lambda/claims-config';
-import { ClaimsConfigError } from '../lambda/errors';
+import { InvalidInputError } from '../lambda/errors';
 import { cognitoIssuer, hasuraUrlExpectation, isAppClientId, type UserPoolLocation } from '../lib/hasura-jwt-secret';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
-import { HasuraConfigInputError } from './errors';
 import { readStackOutputs } from './outputs-file';
 import { poolTargetFromIds, type PoolTarget, type TargetClaims } from './pool-target';
 import { quoted } from './terminal-text';
@@ -39,22 +38,22 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new HasuraConfigInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
-    if (token.kind === 'option-terminator') throw new HasuraConfigInputError('--', 'options only', 'an option terminator');
+    if (token.kind === 'positional') throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
+    if (token.kind === 'option-terminator') throw new InvalidInputError('--', 'options only', 'an option terminator');
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
-    if (spec === undefined) throw new HasuraConfigInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
+    if (spec === undefined) throw new InvalidInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
     if (spec.type === 'boolean') {
-      if (token.value !== undefined) throw new HasuraConfigInputError(token.rawName, 'no value', quoted(token.value));
+      if (token.value !== undefined) throw new InvalidInputError(token.rawName, 'no value', quoted(token.value));
       values[token.name] = true;
       continue;
     }
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new HasuraConfigInputError(token.rawName, 'a value', 'nothing');
+      throw new InvalidInputError(token.rawName, 'a value', 'nothing');
     }
     if (spec.multiple) {
       values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
     } else {
-      if (values[token.name] !== undefined) throw new HasuraConfigInputError(token.rawName, 'one value', 'the option given twice');
+      if (values[token.name] !== undefined) throw new InvalidInputError(token.rawName, 'one value', 'the option given twice');
       values[token.name] = token.value;
     }
   }
@@ -72,24 +71,24 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 export function checkRegion(region: string, subject: string): string {
-  if (!REGION.test(region)) throw new HasuraConfigInputError(subject, 'an AWS region such as us-east-1', quoted(region));
+  if (!REGION.test(region)) throw new InvalidInputError(subject, 'an AWS region such as us-east-1', quoted(region));
   return region;
 }
 
 export function checkUserPoolId(id: string, region: string, endpoint: string | undefined, subject: string): string {
   if (!USER_POOL_ID.test(id) || id.length > 55) {
-    throw new HasuraConfigInputError(subject, 'a user pool id such as us-east-1_AbC123', quoted(id));
+    throw new InvalidInputError(subject, 'a user pool id such as us-east-1_AbC123', quoted(id));
   }
   const prefix = id.slice(0, id.lastIndexOf('_'));
   if (endpoint === undefined && prefix !== region) {
-    throw new HasuraConfigInputError(subject, `a user pool id of region ${region} (${region}_...)`, quoted(id));
+    throw new InvalidInputError(subject, `a user pool id of region ${region} (${region}_...)`, quoted(id));
   }
   return id;
 }
 
 export function checkClientId(id: string, subject: string): string {
   if (!isAppClientId(id)) {
-    throw new HasuraConfigInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
+    throw new InvalidInputError(subject, 'an app client id (letters, digits, _ and +)', quoted(id));
   }
   return id;
 }
@@ -100,7 +99,7 @@ export function checkClientId(id: string, subject: string): string {
  */
 export function checkEndpoint(endpoint: string): string {
   const expected = hasuraUrlExpectation(endpoint, 'an http(s) base URL such as http://127.0.0.1:9229');
-  if (expected !== undefined) throw new HasuraConfigInputError('--endpoint', expected, quoted(endpoint));
+  if (expected !== undefined) throw new InvalidInputError('--endpoint', expected, quoted(endpoint));
   return endpoint.replace(/\/+$/, '');
 }
 
@@ -114,24 +113,24 @@ const SAID_BY_STACK_SECRET = {
   'claims-format': 'claims_format',
 } as const;
 
-/** Resolves POOL_OPTIONS into a target; throws HasuraConfigInputError naming the first problem. */
+/** Resolves POOL_OPTIONS into a target; throws InvalidInputError naming the first problem. */
 export function resolvePoolTarget(values: OptionValues): PoolTarget {
   const outputs = stringOption(values, 'outputs');
   if (outputs !== undefined) {
     for (const [name, field] of Object.entries(SAID_BY_STACK_SECRET)) {
       if (values[name] !== undefined) {
-        throw new HasuraConfigInputError(`--${name}`, `--outputs without --${name} (the stack's HasuraJwtSecret says its ${field})`, 'both');
+        throw new InvalidInputError(`--${name}`, `--outputs without --${name} (the stack's HasuraJwtSecret says its ${field})`, 'both');
       }
     }
     return targetFromStack(outputs, values);
   }
 
-  if (values.stack !== undefined) throw new HasuraConfigInputError('--stack', '--outputs FILE with it', 'no --outputs');
+  if (values.stack !== undefined) throw new InvalidInputError('--stack', '--outputs FILE with it', 'no --outputs');
   const endpointText = stringOption(values, 'endpoint');
   const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
   const missing = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] === undefined);
   if (missing.length > 0) {
-    throw new HasuraConfigInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
+    throw new InvalidInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
   }
   const region = checkRegion(stringOption(values, 'region')!, '--region');
   const userPoolId = checkUserPoolId(stringOption(values, 'user-pool-id')!, region, endpoint, '--user-pool-id');
@@ -154,13 +153,13 @@ function targetFromStack(outputs: string, values: OptionValues): PoolTarget {
   for (const id of stack.clientIds) checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`);
   const secret = stack.hasuraJwtSecret;
   if (secret === undefined) {
-    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret}`, `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`, 'no such output');
+    throw new InvalidInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret}`, `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`, 'no such output');
   }
   // The signature check trusts this pool's keys: the secret must name the same pool.
   const pool: UserPoolLocation = { region, userPoolId };
   const issuer = cognitoIssuer(pool);
   if (secret.issuer !== issuer) {
-    throw new HasuraConfigInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`, `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`, quoted(secret.issuer));
+    throw new InvalidInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`, `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`, quoted(secret.issuer));
   }
   // Checked with the secret's claims, as the Lambda's parser checks them together.
   const { tokenUse } = resolveClaimsOptions(values, { namespace: secret.claims_namespace, claimsFormat: secret.claims_format });
@@ -192,7 +191,7 @@ export function checkRoleName(role: string, option: string): string {
   try {
     return parseClaimsFields({ defaultRole: role }).defaultRole;
   } catch (error) {
-    if (error instanceof HasuraConfigInputError) throw new HasuraConfigInputError(option, error.expected, error.found);
+    if (error instanceof InvalidInputError) throw new InvalidInputError(option, error.expected, error.found);
     throw error;
   }
 }
@@ -202,9 +201,9 @@ function parseClaimsFields(fields: Record<string, string | undefined>) {
   try {
     return parseClaimsConfig(defined, 'options');
   } catch (error) {
-    if (error instanceof ClaimsConfigError) {
+    if (error instanceof InvalidInputError) {
       const name = error.field.replace(/^options\./, '');
-      throw new HasuraConfigInputError(CLAIMS_OPTION_NAMES[name] ?? name, error.expected, error.found);
+      throw new InvalidInputError(CLAIMS_OPTION_NAMES[name] ?? name, error.expected, error.found);
     }
     throw error;
   }

@@ -3,7 +3,7 @@
  */
 import type { TokenUse } from '../lambda/claims-config';
 import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
-import { HasuraConfigInputError } from './errors';
+import { InvalidInputError } from '../lambda/errors';
 import { isSafeToPrint, quoted, quotedJson } from './terminal-text';
 
 export const FORMATS = ['env', 'json', 'compose', 'ddn'] as const;
@@ -81,7 +81,7 @@ export function renderEnv(input: RenderInput): string {
 
 function singleQuote(value: string, subject: string): string {
   if (value.includes("'") || !isSafeToPrint(value)) {
-    throw new HasuraConfigInputError(subject, 'a value without single quotes or control characters (env files single-quote values)', 'one');
+    throw new InvalidInputError(subject, 'a value without single quotes or control characters (env files single-quote values)', 'one');
   }
   return `'${value}'`;
 }

@@ -4,9 +4,9 @@
  * explicit ids. Exit 0 on success, 2 on a bad option or input (one line on stderr, nothing written).
  * A thin shell: options in, a typed RenderInput to `render`, the text to `writeFileAtomic` or stdout.
  */
+import { InvalidInputError } from '../lambda/errors';
 import { checkRoleName, parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
 import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
-import { HasuraConfigInputError } from './errors';
 import { writeFileAtomic } from './atomic-write';
 import { DEFAULT_ENV_FILE, FILE_MODES, FORMATS, render, type Format } from './formats';
 import { printable, quoted } from './terminal-text';
@@ -37,21 +37,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const formatText = stringOption(values, 'format') ?? 'env';
     if (!(FORMATS as readonly string[]).includes(formatText)) {
-      throw new HasuraConfigInputError('--format', `one of ${FORMATS.join(', ')}`, quoted(formatText));
+      throw new InvalidInputError('--format', `one of ${FORMATS.join(', ')}`, quoted(formatText));
     }
     const format = formatText as Format;
     const unauthorizedRoleText = stringOption(values, 'unauthorized-role');
     if (unauthorizedRoleText !== undefined && format !== 'env') {
-      throw new HasuraConfigInputError('--unauthorized-role', '--format env (it adds HASURA_GRAPHQL_UNAUTHORIZED_ROLE)', `--format ${format}`);
+      throw new InvalidInputError('--unauthorized-role', '--format env (it adds HASURA_GRAPHQL_UNAUTHORIZED_ROLE)', `--format ${format}`);
     }
     const envFile = stringOption(values, 'env-file');
     if (envFile !== undefined) {
-      if (format !== 'compose') throw new HasuraConfigInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
+      if (format !== 'compose') throw new InvalidInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
       if (!/^(?!\/)[\w][\w.\-/]*$/.test(envFile) || envFile.split('/').includes('..')) {
-        throw new HasuraConfigInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, quoted(envFile));
+        throw new InvalidInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, quoted(envFile));
       }
     }
-    if (values.force === true && values.out === undefined) throw new HasuraConfigInputError('--force', '--out FILE with it', 'no --out');
+    if (values.force === true && values.out === undefined) throw new InvalidInputError('--force', '--out FILE with it', 'no --out');
 
     const target = resolvePoolTarget(values);
     const unauthorizedRole = unauthorizedRoleText === undefined ? undefined : checkRoleName(unauthorizedRoleText, '--unauthorized-role');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseHasuraJwtSecret, type HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { DEFAULT_STACK_NAME } from '../lib/stack-config';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
-import { HasuraConfigInputError } from './errors';
+import { InvalidInputError } from '../lambda/errors';
 import { quoted } from './terminal-text';
 
 /** What the generator needs from one stack's outputs. */
@@ -28,7 +28,7 @@ export function readStackOutputs(path: string, stack: string | undefined): Stack
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HasuraConfigInputError(`--outputs ${path}`, 'a readable cdk outputs file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? 'error'})`);
+    throw new InvalidInputError(`--outputs ${path}`, 'a readable cdk outputs file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? 'error'})`);
   }
   return parseStackOutputs(text, path, stack);
 }
@@ -39,22 +39,22 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
   try {
     document = JSON.parse(text);
   } catch {
-    throw new HasuraConfigInputError(subject, 'the JSON written by cdk deploy --outputs-file', 'text that is not JSON');
+    throw new InvalidInputError(subject, 'the JSON written by cdk deploy --outputs-file', 'text that is not JSON');
   }
   if (!isObject(document)) {
-    throw new HasuraConfigInputError(subject, 'a JSON object of stacks', Array.isArray(document) ? 'an array' : typeof document);
+    throw new InvalidInputError(subject, 'a JSON object of stacks', Array.isArray(document) ? 'an array' : typeof document);
   }
   const stackNames = Object.keys(document);
   const stackName = pickStack(stackNames, stack, subject);
   const outputs = document[stackName];
   if (!isObject(outputs)) {
-    throw new HasuraConfigInputError(`${subject} stack ${stackName}`, 'an object of outputs', describe(outputs));
+    throw new InvalidInputError(`${subject} stack ${stackName}`, 'an object of outputs', describe(outputs));
   }
   const at = `${subject} stack ${stackName}`;
   const read = (name: string): string => {
     const value = outputs[name];
     if (typeof value !== 'string' || value.length === 0) {
-      throw new HasuraConfigInputError(`${at} output ${name}`, 'a non-empty string', value === undefined ? 'no such output' : describe(value));
+      throw new InvalidInputError(`${at} output ${name}`, 'a non-empty string', value === undefined ? 'no such output' : describe(value));
     }
     return value;
   };
@@ -64,7 +64,7 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
   if (outputs[STACK_OUTPUTS.machineClientIds] !== undefined) {
     for (const id of read(STACK_OUTPUTS.machineClientIds).split(',')) {
       const trimmed = id.trim();
-      if (trimmed === '') throw new HasuraConfigInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
+      if (trimmed === '') throw new InvalidInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
       if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
     }
   }
@@ -76,7 +76,7 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new HasuraConfigInputError(secretAt, 'a JSON object', 'text that is not a JSON object');
+      throw new InvalidInputError(secretAt, 'a JSON object', 'text that is not a JSON object');
     }
     hasuraJwtSecret = parseHasuraJwtSecret(parsed, secretAt);
   }
@@ -87,13 +87,13 @@ function pickStack(names: readonly string[], wanted: string | undefined, subject
   const available = names.length === 0 ? 'no stacks' : `stacks ${names.join(', ')}`;
   if (wanted !== undefined) {
     if (!Object.hasOwn(Object.fromEntries(names.map((n) => [n, true])), wanted)) {
-      throw new HasuraConfigInputError(`--stack ${wanted}`, `a stack in ${subject.replace('--outputs ', '')}`, available);
+      throw new InvalidInputError(`--stack ${wanted}`, `a stack in ${subject.replace('--outputs ', '')}`, available);
     }
     return wanted;
   }
   if (names.length === 1) return names[0];
   if (names.includes(DEFAULT_STACK_NAME)) return DEFAULT_STACK_NAME;
-  throw new HasuraConfigInputError(subject, `one stack, a stack named ${DEFAULT_STACK_NAME}, or --stack NAME`, available);
+  throw new InvalidInputError(subject, `one stack, a stack named ${DEFAULT_STACK_NAME}, or --stack NAME`, available);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

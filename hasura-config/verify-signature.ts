@@ -19,8 +19,7 @@ import {
   KidNotFoundInJwksError,
 } from 'aws-jwt-verify/error';
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
-import { HasuraCognitoError } from '../lambda/errors';
-import { JwksUnavailableError } from './errors';
+import { JwksUnavailableError, TokenUncheckableError } from '../lambda/errors';
 import { isLoopbackHostname } from '../lib/loopback';
 import { reject, type DecodedJwt, type HasuraRejection } from './hasura-jwt-rules';
 
@@ -50,17 +49,6 @@ export const httpAndHttpsFetcher: Fetcher = {
     return response.arrayBuffer();
   },
 };
-
-/** aws-jwt-verify refuses a token for a reason Hasura does not share, so Hasura's answer is unknown. */
-export class TokenUncheckableError extends HasuraCognitoError {
-  readonly expected = 'a token aws-jwt-verify can parse';
-  readonly found: string;
-  constructor(reason: string) {
-    super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`);
-    this.name = 'TokenUncheckableError';
-    this.found = reason;
-  }
-}
 
 const invalidSignature = () => reject('invalid-jwt', 'Could not verify JWT: JWSError JWSInvalidSignature');
 

@@ -5,7 +5,7 @@
  * Lambda. The CDK app and the local flow validate the same config with `parseClaimsConfig`, so a
  * config the Lambda would refuse at load already fails `cdk synth` or `npm start`.
  */
-import { ClaimsConfigError } from './errors';
+import { InvalidInputError } from './errors';
 
 /** Hasura's default `claims_namespace`. */
 export const DEFAULT_CLAIMS_NAMESPACE = 'https://hasura.io/jwt/claims';
@@ -208,7 +208,7 @@ function read(value: unknown, path: readonly string[], schema: Schema): unknown 
     const fields = shape.fields;
     for (let i = 0; i < names.length; i++) {
       if (!Object.hasOwn(fields, names[i])) {
-        throw new ClaimsConfigError(path.concat(names[i]).reduce(fieldPath), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
+        throw new InvalidInputError(path.concat(names[i]).reduce(fieldPath), `one of ${Object.keys(fields).join(', ')}`, 'an unknown field');
       }
     }
     for (const name in fields) {
@@ -223,7 +223,7 @@ function read(value: unknown, path: readonly string[], schema: Schema): unknown 
 
 function fail(path: readonly string[], expected: string, found: unknown): never {
   const text = found === undefined ? 'nothing' : JSON.stringify(found);
-  throw new ClaimsConfigError(path.reduce(fieldPath), expected, text.length > 64 ? `${text.slice(0, 61)}...` : text);
+  throw new InvalidInputError(path.reduce(fieldPath), expected, text.length > 64 ? `${text.slice(0, 61)}...` : text);
 }
 
 /**
@@ -246,7 +246,7 @@ export function parseClaimsConfigJson(json: string | undefined, source: string =
   try {
     value = json?.trim() ? JSON.parse(json) : {};
   } catch {
-    throw new ClaimsConfigError(source, 'a JSON object', 'text that is not JSON');
+    throw new InvalidInputError(source, 'a JSON object', 'text that is not JSON');
   }
   return parseClaimsConfig(value, source);
 }

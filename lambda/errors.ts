@@ -1,45 +1,69 @@
 /**
- * The one error hierarchy of hasura-cognito.
+ * Every error hasura-cognito throws on purpose: one hierarchy, one shape. Each carries what a
+ * check `expected` and what it `found`, for logs and for callers that rethrow under another name
+ * (a CLI option for a config field).
+ *
+ * One file for every layer, in lambda/: the trigger bundle may import nothing outside lambda/ and
+ * needs the base class, and esbuild drops the classes the bundle does not use (bundle.test.ts
+ * checks that no tooling-only class reaches the deployed bundle).
  *
  * Every class sets `name` itself: the Lambda bundle is minified, so class names are mangled and
  * `constructor.name` would be useless in logs.
  */
-
-/** What a check wanted and what it got, for logs and for callers that branch on errors. */
-export interface FailedCheck {
-  readonly expected: string;
-  readonly found: string;
-}
-
-/** Root of every error this project throws on purpose. */
-export abstract class HasuraCognitoError extends Error {
-  protected constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'HasuraCognitoError';
-  }
-}
+export {
+  HasuraCognitoError,
+  // Configuration, options and input files, in every layer.
+  InvalidInputError,
+  // The trigger: a sign-in that must not get a token.
+  type SignInRejection,
+  SignInRejectedError,
+  MissingUserIdError,
+  ClaimsTooLargeError,
+  UnsupportedEventError,
+  // hasura-config's CLIs.
+  OutputExistsError,
+  JwksUnavailableError,
+  TokenUncheckableError,
+  // npm start's local flow.
+  ChildProcessError,
+  PortUnavailableError,
+};
 
 /**
- * The claims configuration is invalid. Thrown by the parser, so it stops `cdk synth`, the local
- * flow's start-up and the Lambda's module load alike. The message names the field.
+ * Root of every error this project throws on purpose. Subclasses pass `expected` and `found` up and
+ * never redeclare them: a class field would reset them to undefined once this constructor returns.
  */
-export class ClaimsConfigError extends HasuraCognitoError implements FailedCheck {
-  /** Path of the offending field, e.g. `hasuraCognito.groupRoles["admins"]`. */
-  readonly field: string;
+abstract class HasuraCognitoError extends Error {
   readonly expected: string;
   readonly found: string;
 
-  constructor(field: string, expected: string, found: string) {
-    super(`Invalid claims config at ${field}: expected ${expected}, found ${found}.`);
-    this.name = 'ClaimsConfigError';
-    this.field = field;
+  protected constructor(message: string, expected: string, found: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HasuraCognitoError';
     this.expected = expected;
     this.found = found;
   }
 }
 
+/**
+ * A value is invalid: a config field (`hasuraCognito.groupRoles.admins`, `HASURA_CLAIMS_CONFIG.namespace`),
+ * a CLI option (`--region`), or a field of an input file (`--outputs FILE stack S output HasuraJwtSecret field audience`).
+ * Stops `cdk synth`, the Lambda's module load and npm start; the CLIs and npm start print it as
+ * one line and exit 2.
+ */
+class InvalidInputError extends HasuraCognitoError {
+  /** Where the value is, as the user would look for it. */
+  readonly field: string;
+
+  constructor(field: string, expected: string, found: string) {
+    super(`${field}: expected ${expected}, found ${found}`, expected, found);
+    this.name = 'InvalidInputError';
+    this.field = field;
+  }
+}
+
 /** Why a sign-in was refused; also the error's name without the `Error` suffix. */
-export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
+type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
 
 /**
  * A sign-in must not get a token. Cognito shows the message to the end user
@@ -47,22 +71,18 @@ export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedE
  * no attribute values, no config, no stack. The details for operators are in `code`, `expected`
  * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
-export abstract class SignInRejectedError extends HasuraCognitoError implements FailedCheck {
+abstract class SignInRejectedError extends HasuraCognitoError {
   readonly code: SignInRejection;
-  readonly expected: string;
-  readonly found: string;
 
   protected constructor(code: SignInRejection, message: string, expected: string, found: string) {
-    super(`${message} Please contact your administrator.`);
+    super(`${message} Please contact your administrator.`, expected, found);
     this.name = 'SignInRejectedError';
     this.code = code;
-    this.expected = expected;
-    this.found = found;
   }
 }
 
 /** The user has no value for the attribute that becomes `x-hasura-user-id`. */
-export class MissingUserIdError extends SignInRejectedError {
+class MissingUserIdError extends SignInRejectedError {
   constructor(attribute: string) {
     super('MissingUserId', 'Your account has no user id.', `user attribute ${attribute}`, 'none');
     this.name = 'MissingUserIdError';
@@ -70,7 +90,7 @@ export class MissingUserIdError extends SignInRejectedError {
 }
 
 /** The Hasura claim would exceed the documented size cap (see MAX_HASURA_CLAIM_BYTES). */
-export class ClaimsTooLargeError extends SignInRejectedError {
+class ClaimsTooLargeError extends SignInRejectedError {
   constructor(maxBytes: number, foundBytes: number) {
     super('ClaimsTooLarge', 'Your account has too many roles or attributes.', `at most ${maxBytes} bytes`, `${foundBytes} bytes`);
     this.name = 'ClaimsTooLargeError';
@@ -81,9 +101,62 @@ export class ClaimsTooLargeError extends SignInRejectedError {
  * The event cannot be answered correctly: an unknown event version, a malformed event, or a
  * V1 event while the config asks for `claimsFormat: json` (V1 claims are strings only).
  */
-export class UnsupportedEventError extends SignInRejectedError {
+class UnsupportedEventError extends SignInRejectedError {
   constructor(expected: string, found: string) {
     super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
     this.name = 'UnsupportedEventError';
+  }
+}
+
+/** hasura-config's `--out` names a file that exists with other content, and `--force` was not given. */
+class OutputExistsError extends HasuraCognitoError {
+  readonly path: string;
+
+  constructor(path: string) {
+    super(
+      `${path} exists with different content; not overwritten (use --force to replace it)`,
+      'no file, a file with the same content, or --force',
+      'a file with different content',
+    );
+    this.name = 'OutputExistsError';
+    this.path = path;
+  }
+}
+
+/** check-token (or npm start) cannot fetch or parse the pool's JWKS, so it cannot say what Hasura would do. */
+class JwksUnavailableError extends HasuraCognitoError {
+  constructor(jwksUri: string, reason: string) {
+    super(`cannot load the JWKS from ${jwksUri}: ${reason}`, `a JSON Web Key Set at ${jwksUri}`, reason);
+    this.name = 'JwksUnavailableError';
+  }
+}
+
+/** aws-jwt-verify refuses a token for a reason Hasura does not share, so Hasura's answer is unknown. */
+class TokenUncheckableError extends HasuraCognitoError {
+  constructor(reason: string) {
+    super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`, 'a token aws-jwt-verify can parse', reason);
+    this.name = 'TokenUncheckableError';
+  }
+}
+
+/**
+ * A child of npm start (cognito-local, the Lambda host) could not start (or would share the other's
+ * port), was not ready in time, or stopped on its own. The message may end with its last stderr lines.
+ */
+class ChildProcessError extends HasuraCognitoError {
+  constructor(message: string, expected: string, found: string) {
+    super(message, expected, found);
+    this.name = 'ChildProcessError';
+  }
+}
+
+/** npm start cannot bind a port: one given with `--port` or `--lambda-port` (never swapped for another), or no free port at all. */
+class PortUnavailableError extends HasuraCognitoError {
+  readonly port: number;
+
+  constructor(port: number, host: string, reason: string) {
+    super(`Port ${port} on ${host} cannot be used: ${reason}.`, `a free port on ${host}`, reason);
+    this.name = 'PortUnavailableError';
+    this.port = port;
   }
 }

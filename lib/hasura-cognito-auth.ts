@@ -28,9 +28,10 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
+import { InvalidInputError } from '../lambda/errors';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './lambda-bundling';
-import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, StackConfigError, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
+import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -369,7 +370,7 @@ export class HasuraCognitoAuth extends Construct {
       // an environment-agnostic stack learns it at deploy. Another account's topic is allowed: it
       // works when the topic's access policy lets cloudwatch.amazonaws.com publish.
       if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(topic.env.region) && topic.env.region !== stack.region) {
-        throw new StackConfigError(
+        throw new InvalidInputError(
           props.alarmTopic !== undefined ? 'alarmTopic' : fieldPath(STACK_CONFIG_CONTEXT_KEY, 'alarmTopicArn'),
           `an SNS topic in ${stack.region}, the stack's region (CloudWatch alarm actions cannot publish to another region)`,
           `a topic in ${topic.env.region}`,

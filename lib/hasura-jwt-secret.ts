@@ -11,7 +11,7 @@
  */
 import { isIP } from 'node:net';
 import { parseClaimsConfig, type ClaimsFormat } from '../lambda/claims-config';
-import { ClaimsConfigError, HasuraCognitoError, type FailedCheck } from '../lambda/errors';
+import { InvalidInputError } from '../lambda/errors';
 import { isLoopbackHostname } from './loopback';
 
 /**
@@ -121,26 +121,6 @@ function hostWrittenAsParsed(text: string, url: URL): boolean {
   return host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6;
 }
 
-/** A HASURA_GRAPHQL_JWT_SECRET value is not one this project writes. The message names the field. */
-export class HasuraJwtSecretError extends HasuraCognitoError implements FailedCheck {
-  /** What was checked: the secret (`... output HasuraJwtSecret`), and the field when one is wrong. */
-  readonly subject: string;
-  /** The secret's field at fault; undefined when the value as a whole is wrong. */
-  readonly field?: string;
-  readonly expected: string;
-  readonly found: string;
-
-  constructor(secret: string, field: string | undefined, expected: string, found: string) {
-    const subject = field === undefined ? secret : `${secret} field ${field}`;
-    super(`${subject}: expected ${expected}, found ${found}`);
-    this.name = 'HasuraJwtSecretError';
-    this.subject = subject;
-    this.field = field;
-    this.expected = expected;
-    this.found = found;
-  }
-}
-
 const URL_FORM = 'an http(s) URL without credentials, query or fragment, in printable ASCII';
 const CLAIMS_FIELDS = { namespace: 'claims_namespace', claimsFormat: 'claims_format' } as const;
 
@@ -149,17 +129,18 @@ const CLAIMS_FIELDS = { namespace: 'claims_namespace', claimsFormat: 'claims_for
  * writes: these fields and no other (Hasura honours more, such as `claims_map` or `header`, which
  * would move where roles come from), RS256, an issuer and a jwk_url Hasura may trust, the
  * issuer's own key set, client ids for audience, claims the Lambda's parser accepts. Throws
- * HasuraJwtSecretError naming the first field that is not; returns a frozen copy in field order.
+ * InvalidInputError naming the first field that is not (`<subject> field audience`); returns a
+ * frozen copy in field order.
  *
  * @param subject how to name the value in messages, e.g. `--outputs FILE stack S output HasuraJwtSecret`
  */
 export function parseHasuraJwtSecret(value: unknown, subject: string): HasuraJwtSecret {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HasuraJwtSecretError(subject, undefined, 'a JSON object', describeKind(value));
+    throw new InvalidInputError(subject, 'a JSON object', describeKind(value));
   }
   const fields = value as Record<string, unknown>;
   const fail = (field: string, expected: string, found: string = describeValue(fields[field])): never => {
-    throw new HasuraJwtSecretError(subject, field, expected, found);
+    throw new InvalidInputError(`${subject} field ${field}`, expected, found);
   };
   for (const name of Object.keys(fields)) {
     if (!(HASURA_JWT_SECRET_FIELDS as readonly string[]).includes(name)) {
@@ -203,7 +184,7 @@ function readClaims(fields: Record<string, unknown>, fail: (field: string, expec
   try {
     return parseClaimsConfig(input, 'secret');
   } catch (error) {
-    if (!(error instanceof ClaimsConfigError)) throw error;
+    if (!(error instanceof InvalidInputError)) throw error;
     const name = error.field.replace(/^secret\./, '');
     const field: string = Object.hasOwn(CLAIMS_FIELDS, name) ? CLAIMS_FIELDS[name as keyof typeof CLAIMS_FIELDS] : name;
     return fail(field, error.expected, fields[field] === undefined ? 'nothing' : error.found);

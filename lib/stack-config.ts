@@ -16,7 +16,7 @@ import {
   type ClaimsConfig,
   type MachineClientConfig,
 } from '../lambda/claims-config';
-import { ClaimsConfigError, HasuraCognitoError, type FailedCheck } from '../lambda/errors';
+import { InvalidInputError } from '../lambda/errors';
 
 /**
  * Lambda's quota on a function's environment variables, names and values together (Lambda quotas
@@ -51,21 +51,6 @@ export function lambdaEnvironmentBytes(variables: Readonly<Record<string, string
 /** The context key the CDK app reads (`cdk synth -c hasuraCognito='{...}'` overrides cdk.json). */
 export const STACK_CONFIG_CONTEXT_KEY = 'hasuraCognito';
 export const DEFAULT_STACK_NAME = 'HasuraCognito';
-
-/** A user pool option is invalid. Same message shape as `ClaimsConfigError`. */
-export class StackConfigError extends HasuraCognitoError implements FailedCheck {
-  readonly field: string;
-  readonly expected: string;
-  readonly found: string;
-
-  constructor(field: string, expected: string, found: string) {
-    super(`Invalid stack config at ${field}: expected ${expected}, found ${found}.`);
-    this.name = 'StackConfigError';
-    this.field = field;
-    this.expected = expected;
-    this.found = found;
-  }
-}
 
 export type MfaMode = 'optional' | 'required' | 'off';
 export type RemovalMode = 'retain' | 'destroy';
@@ -190,23 +175,23 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
 
 /**
  * Validates the `hasuraCognito` block and applies every default. Accepts the object from cdk.json
- * or the JSON text given with `-c hasuraCognito='{...}'`. Throws `ClaimsConfigError` (claims
- * fields) or `StackConfigError` (pool options) naming the first invalid field.
+ * or the JSON text given with `-c hasuraCognito='{...}'`. Throws `InvalidInputError` naming the
+ * first invalid field, claims field or pool option alike.
  */
 export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_CONTEXT_KEY): StackConfig {
   if (typeof input === 'string') {
     try {
       input = JSON.parse(input);
     } catch {
-      throw new StackConfigError(source, 'a JSON object', 'text that is not JSON');
+      throw new InvalidInputError(source, 'a JSON object', 'text that is not JSON');
     }
   }
   if (input === undefined || input === null) input = {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new StackConfigError(source, 'an object', describe(input));
+  if (typeof input !== 'object' || Array.isArray(input)) throw new InvalidInputError(source, 'an object', describe(input));
   const fields = input as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     if (!ALL_FIELDS.includes(key)) {
-      throw new StackConfigError(fieldPath(source, key), `one of ${ALL_FIELDS.join(', ')}`, 'an unknown field');
+      throw new InvalidInputError(fieldPath(source, key), `one of ${ALL_FIELDS.join(', ')}`, 'an unknown field');
     }
   }
   const at = (key: string) => fieldPath(source, key);
@@ -218,7 +203,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     for (const name of Object.keys(machineClientsInput)) {
       // Prototype names would be lost or confused wherever clients are kept by name.
       if (!MACHINE_CLIENT_NAME.test(name) || PROTOTYPE_NAMES.includes(name)) {
-        throw new StackConfigError(
+        throw new InvalidInputError(
           fieldPath(at('machineClients'), name),
           'a machine client name (1-64 letters, digits or _), not "__proto__", "constructor" or "prototype"',
           JSON.stringify(name),
@@ -235,7 +220,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const hasMachineClients = Object.keys(machineClients).length > 0;
 
   if (claims.tokenUse === 'id' && claims.claimsFormat === 'json') {
-    throw new ClaimsConfigError(
+    throw new InvalidInputError(
       at('claimsFormat'),
       '"stringified_json" when tokenUse is "id" (the ID token trigger is V1_0, whose claims can only be strings)',
       '"json"',
@@ -246,7 +231,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
 
   const featurePlan = readEnum(fields.featurePlan, FEATURE_PLANS, triggerVersion === 'V1_0' ? 'lite' : 'essentials', at('featurePlan'));
   if (featurePlan === 'lite' && triggerVersion !== 'V1_0') {
-    throw new StackConfigError(
+    throw new InvalidInputError(
       at('featurePlan'),
       `"essentials" or "plus" (the ${triggerVersion} trigger, needed for ${hasMachineClients ? 'machineClients' : 'tokenUse "access"'}, is not available on Lite)`,
       '"lite"',
@@ -264,20 +249,20 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const refreshTokenValidityDays = readInteger(fields.refreshTokenValidityDays, 30, 1, 3650, at('refreshTokenValidityDays'));
   const logRetentionDays = readInteger(fields.logRetentionDays, 30, 1, 3653, at('logRetentionDays'));
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw new StackConfigError(at('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`, String(logRetentionDays));
+    throw new InvalidInputError(at('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`, String(logRetentionDays));
   }
   const alarmTopicArn = readOptionalString(fields.alarmTopicArn, at('alarmTopicArn'), SNS_TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
   const domainPrefix = readOptionalString(fields.domainPrefix, at('domainPrefix'), DOMAIN_PREFIX, 'a Cognito domain prefix (1-63 lower-case letters, digits or -)');
   if (domainPrefix !== undefined && /aws|amazon|cognito/.test(domainPrefix)) {
-    throw new StackConfigError(at('domainPrefix'), 'a domain prefix without "aws", "amazon" or "cognito" (Cognito refuses them)', JSON.stringify(domainPrefix));
+    throw new InvalidInputError(at('domainPrefix'), 'a domain prefix without "aws", "amazon" or "cognito" (Cognito refuses them)', JSON.stringify(domainPrefix));
   }
   const callbackUrls = readUrls(fields.callbackUrls, at('callbackUrls'));
   const logoutUrls = readUrls(fields.logoutUrls, at('logoutUrls'));
   if (logoutUrls.length > 0 && callbackUrls.length === 0) {
-    throw new StackConfigError(at('logoutUrls'), 'no logout URLs unless callbackUrls is set (OAuth is off without callback URLs)', `${logoutUrls.length} URL(s)`);
+    throw new InvalidInputError(at('logoutUrls'), 'no logout URLs unless callbackUrls is set (OAuth is off without callback URLs)', `${logoutUrls.length} URL(s)`);
   }
   if (domainPrefix === undefined && (callbackUrls.length > 0 || hasMachineClients)) {
-    throw new StackConfigError(
+    throw new InvalidInputError(
       at('domainPrefix'),
       `a Cognito domain prefix (required with ${callbackUrls.length > 0 ? 'callbackUrls: the managed login pages live on it' : 'machineClients: their token endpoint lives on it'})`,
       'nothing',
@@ -289,16 +274,16 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   // schema that followed what the claims read would fail the next deploy after an edit.
   const customAttributes = readList(fields.customAttributes, at('customAttributes'), (value, path) => {
     if (typeof value !== 'string' || !CUSTOM_ATTRIBUTE.test(value)) {
-      throw new StackConfigError(path, '"custom:<1-20 letters, digits or _>"', describe(value));
+      throw new InvalidInputError(path, '"custom:<1-20 letters, digits or _>"', describe(value));
     }
     return value;
   });
   const requireDeclared = (attribute: string, path: string) => {
     if (!CUSTOM_ATTRIBUTE.test(attribute)) {
-      throw new StackConfigError(path, '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
+      throw new InvalidInputError(path, '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
     }
     if (!customAttributes.includes(attribute)) {
-      throw new StackConfigError(
+      throw new InvalidInputError(
         path,
         'a custom attribute declared in customAttributes (add it to customAttributes: the pool\'s custom attributes are created from that list only)',
         JSON.stringify(attribute),
@@ -310,10 +295,10 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
   const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
     if (typeof value !== 'string' || !(WRITABLE_STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
-      throw new StackConfigError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
+      throw new InvalidInputError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
     }
     if (claimAttributes.includes(value)) {
-      throw new StackConfigError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
+      throw new InvalidInputError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
     }
     if (value.startsWith('custom:')) requireDeclared(value, path);
     return value;
@@ -374,7 +359,7 @@ function checkLambdaEnvironment(claims: ClaimsConfig, machineClients: Readonly<R
   if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return;
   const maps = ['groupRoles', 'sessionVariables', 'machineClients'] as const;
   const largest = maps.reduce((a, b) => (JSON.stringify(deployed[b]).length > JSON.stringify(deployed[a]).length ? b : a));
-  throw new StackConfigError(
+  throw new InvalidInputError(
     fieldPath(source, largest),
     `at most ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes of Lambda environment (the claims config is the function's ${CLAIMS_CONFIG_ENV}; fewer or shorter groups, roles, session variables or machine clients)`,
     `${bytes} bytes`,
@@ -393,7 +378,7 @@ function readUrls(value: unknown, path: string): string[] {
     }
     const localhost = url?.protocol === 'http:' && url.hostname === 'localhost';
     if (url === undefined || (url.protocol !== 'https:' && !localhost) || url.hash !== '') {
-      throw new StackConfigError(p, 'an https URL without a fragment (http only for localhost)', describe(entry));
+      throw new InvalidInputError(p, 'an https URL without a fragment (http only for localhost)', describe(entry));
     }
     return entry as string;
   });
@@ -401,11 +386,11 @@ function readUrls(value: unknown, path: string): string[] {
 
 function readList<T>(value: unknown, path: string, readEntry: (value: unknown, path: string) => T): T[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new StackConfigError(path, 'an array', describe(value));
+  if (!Array.isArray(value)) throw new InvalidInputError(path, 'an array', describe(value));
   const result = value.map((entry, index) => readEntry(entry, `${path}[${index}]`));
   const seen = new Set<T>();
   result.forEach((entry, index) => {
-    if (seen.has(entry)) throw new StackConfigError(`${path}[${index}]`, 'no duplicate entries', JSON.stringify(entry));
+    if (seen.has(entry)) throw new InvalidInputError(`${path}[${index}]`, 'no duplicate entries', JSON.stringify(entry));
     seen.add(entry);
   });
   return result;
@@ -414,19 +399,19 @@ function readList<T>(value: unknown, path: string, readEntry: (value: unknown, p
 function readEnum<T extends string>(value: unknown, allowed: readonly T[], fallback: T, path: string): T {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new StackConfigError(path, `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, describe(value));
+  throw new InvalidInputError(path, `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, describe(value));
 }
 
 function readBoolean(value: unknown, fallback: boolean, path: string): boolean {
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
-  throw new StackConfigError(path, 'true or false', describe(value));
+  throw new InvalidInputError(path, 'true or false', describe(value));
 }
 
 function readInteger(value: unknown, fallback: number, min: number, max: number, path: string): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  throw new StackConfigError(path, `an integer from ${min} to ${max}`, describe(value));
+  throw new InvalidInputError(path, `an integer from ${min} to ${max}`, describe(value));
 }
 
 function readString(value: unknown, fallback: string, path: string, pattern: RegExp, expected: string): string {
@@ -436,7 +421,7 @@ function readString(value: unknown, fallback: string, path: string, pattern: Reg
 function readOptionalString(value: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && pattern.test(value)) return value;
-  throw new StackConfigError(path, expected, describe(value));
+  throw new InvalidInputError(path, expected, describe(value));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -5,14 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { HasuraCognitoError } from '../../lambda/errors';
-
-export class ChildProcessError extends HasuraCognitoError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChildProcessError';
-  }
-}
+import { ChildProcessError } from '../../lambda/errors';
 
 export interface Child {
   readonly name: string;
@@ -61,14 +54,18 @@ export async function startChild(options: ChildOptions): Promise<Child> {
   });
   const tail = () => stderr.trim().split('\n').slice(-5).join('\n');
   const exited = new Promise<never>((_, reject) => {
-    child.once('exit', (code, signal) =>
-      reject(new ChildProcessError(`${options.name} exited before it was ready (${signal ?? `code ${code}`})${tail() ? `: ${tail()}` : ''}`)),
-    );
-    child.once('error', (error) => reject(new ChildProcessError(`${options.name} could not start: ${error.message}`)));
+    child.once('exit', (code, signal) => {
+      const how = signal ?? `code ${code}`;
+      reject(new ChildProcessError(`${options.name} exited before it was ready (${how})${tail() ? `: ${tail()}` : ''}`, 'running until ready', `an exit (${how})`));
+    });
+    child.once('error', (error) => reject(new ChildProcessError(`${options.name} could not start: ${error.message}`, 'a started process', error.message)));
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ChildProcessError(`${options.name} was not ready within ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
+    timer = setTimeout(
+      () => reject(new ChildProcessError(`${options.name} was not ready within ${options.readyTimeoutMs} ms`, `ready within ${options.readyTimeoutMs} ms`, 'not ready')),
+      options.readyTimeoutMs,
+    );
   });
   const handle: Child = {
     name: options.name,

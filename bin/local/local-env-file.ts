@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HasuraCognitoError, type FailedCheck } from '../../lambda/errors';
+import { InvalidInputError } from '../../lambda/errors';
 import { writeFileAtomic } from '../../hasura-config/atomic-write';
 import { FILE_MODES } from '../../hasura-config/formats';
 import { printable } from '../../hasura-config/terminal-text';
@@ -14,35 +14,19 @@ import { printable } from '../../hasura-config/terminal-text';
 /** The first line of every file npm start writes; a file that starts otherwise is not npm start's. */
 export const LOCAL_ENV_MARKER = '# Written by npm start for the local Cognito emulator, whose tokens anyone can forge; npm start replaces this file.';
 
-/** `--out` names something npm start must not replace or cannot write. */
-export class LocalEnvFileError extends HasuraCognitoError implements FailedCheck {
-  readonly path: string;
-  readonly expected: string;
-  readonly found: string;
-
-  constructor(file: string, expected: string, found: string, advice: string) {
-    super(`${shownPath(file)}: ${found}; ${advice}`);
-    this.name = 'LocalEnvFileError';
-    this.path = file;
-    this.expected = expected;
-    this.found = found;
-  }
-}
-
 /** A path as npm start prints it: relative to the working directory when inside it, escaped. */
 export function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return printable(relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative);
 }
 
-const EXPECTED = 'no file, a file npm start wrote, or --force';
-
 /**
- * Throws unless `file` may be written: it does not exist (in an existing directory), npm start
- * wrote it, or `force`. A directory or an unreadable file is refused even with `force`: it cannot
- * be told apart from the user's own, and is not replaced blindly.
+ * Throws InvalidInputError for `--out` unless `file` may be written: it does not exist (in an
+ * existing directory), npm start wrote it, or `force`. A directory or an unreadable file is
+ * refused even with `force`: it cannot be told apart from the user's own, and is not replaced blindly.
  */
 export function checkLocalEnvTarget(file: string, force: boolean): void {
+  const field = `--out ${shownPath(file)}`;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -50,14 +34,14 @@ export function checkLocalEnvTarget(file: string, force: boolean): void {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       const directory = path.dirname(file);
-      if (!isDirectory(directory)) throw new LocalEnvFileError(file, 'a file in an existing directory', `no directory ${shownPath(directory)}`, 'nothing was started');
+      if (!isDirectory(directory)) throw new InvalidInputError(field, 'a file in an existing directory', `no directory ${shownPath(directory)}`);
       return;
     }
-    if (code === 'EISDIR') throw new LocalEnvFileError(file, EXPECTED, 'a directory', 'give --out a file name');
-    throw new LocalEnvFileError(file, EXPECTED, `an unreadable file (${code})`, 'not replaced; remove it or give another --out');
+    if (code === 'EISDIR') throw new InvalidInputError(field, 'a file name', 'a directory');
+    throw new InvalidInputError(field, 'no file, or a file npm start can read', `an unreadable file (${code})`);
   }
   if (force || text.split('\n', 1)[0] === LOCAL_ENV_MARKER) return;
-  throw new LocalEnvFileError(file, EXPECTED, 'npm start did not write this file', 'not replaced (--force replaces it)');
+  throw new InvalidInputError(field, 'no file, a file npm start wrote, or --force', 'a file npm start did not write');
 }
 
 /** Writes the marker line and `hasuraEnv` (hasura-config's env output) to `file`, checking it again first. */

@@ -23,9 +23,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
 import { serializeClaimsConfig, CLAIMS_CONFIG_ENV, type ClaimsConfig } from '../../lambda/claims-config';
+import { ChildProcessError } from '../../lambda/errors';
 import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 import type { StackConfig } from '../../lib/stack-config';
-import { ChildProcessError, httpReady, startChild, stdoutLine, type Child } from './child-process';
+import { httpReady, startChild, stdoutLine, type Child } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
 import { choosePort } from './ports';
 
@@ -85,7 +86,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await choosePort(LOCAL_HOST, options.cognitoPort, DEFAULT_COGNITO_PORT),
     await choosePort(LOCAL_HOST, options.lambdaPort, DEFAULT_LAMBDA_PORT),
   ];
-  if (cognitoPort === lambdaPort) throw new ChildProcessError(`the emulator and the Lambda host cannot share port ${cognitoPort}`);
+  if (cognitoPort === lambdaPort) {
+    throw new ChildProcessError(`the emulator and the Lambda host cannot share port ${cognitoPort}`, 'two different ports', `port ${cognitoPort} for both`);
+  }
   const endpoint = `http://${LOCAL_HOST}:${cognitoPort}`;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-local-'));
   const children: Child[] = [];
@@ -147,8 +150,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   for (const child of children) {
     child.process.once('exit', (code, signal) => {
       if (stopping) return;
+      const how = signal ?? `code ${code}`;
+      // The tail is read once the others are stopped: the last of its stderr may arrive after 'exit'.
       void stop().then(() =>
-        options.onCrash?.(new ChildProcessError(`${child.name} stopped unexpectedly (${signal ?? `code ${code}`})${child.stderrTail() ? `: ${child.stderrTail()}` : ''}`)),
+        options.onCrash?.(new ChildProcessError(`${child.name} stopped unexpectedly (${how})${child.stderrTail() ? `: ${child.stderrTail()}` : ''}`, 'running until stopped', `an exit (${how})`)),
       );
     });
   }

@@ -1,17 +1,6 @@
 /** Port selection for the local flow: a taken default moves to a free port; a taken explicit port is an error. */
 import * as net from 'node:net';
-import { HasuraCognitoError } from '../../lambda/errors';
-
-export class PortUnavailableError extends HasuraCognitoError {
-  readonly expected: string;
-  readonly found: string;
-  constructor(readonly port: number, host: string, reason: string) {
-    super(`Port ${port} on ${host} cannot be used: ${reason}.`);
-    this.name = 'PortUnavailableError';
-    this.expected = `a free port on ${host}`;
-    this.found = reason;
-  }
-}
+import { PortUnavailableError } from '../../lambda/errors';
 
 /** Resolves to the port once it was bound and released, or rejects with why it can't be bound. */
 function probe(port: number, host: string): Promise<number> {

@@ -176,7 +176,7 @@ describe('npm start', () => {
     const ports = await freePorts();
     const result = runStart(['--once', ...ports, '--out', out], { TMPDIR: tmp });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([`npm start: ${out}: npm start did not write this file; not replaced (--force replaces it)`]);
+    expect(result.stderr.trim().split('\n')).toEqual([`npm start: --out ${out}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`]);
     expect(result.stdout).toBe('');
     expect(fs.readFileSync(out, 'utf8')).toBe(mine);
     expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
@@ -197,7 +197,7 @@ describe('npm start', () => {
     fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: { groupRoles: { admins: '' } } } }));
     const result = runStart(['--once', '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('npm start: Invalid claims config at hasuraCognito.groupRoles.admins: expected a role name of 1-128 characters without surrounding spaces, found "".');
+    expect(result.stderr.trim()).toBe('npm start: hasuraCognito.groupRoles.admins: expected a role name of 1-128 characters without surrounding spaces, found ""');
     expect(result.stdout).not.toContain('cognito-local');
     expect(fs.existsSync(path.join(dir, 'local.env'))).toBe(false);
   });
@@ -218,7 +218,7 @@ describe('npm start', () => {
   it('rejects a bad argument with one line and exit code 2', () => {
     const result = runStart(['--port', 'eighty']);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['npm start: --port expects a port from 1 to 65535, found "eighty"']);
+    expect(result.stderr.trim().split('\n')).toEqual(['npm start: --port: expected a port from 1 to 65535, found "eighty"']);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { StackConfigError } from '../../../lib/stack-config';
+import { InvalidInputError } from '../../../lambda/errors';
 import { buildStack, onlyResource, resourcesOfType } from './helpers';
 
 const ACCOUNT = '123456789012';
@@ -26,9 +26,9 @@ describe('alarm topic region', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(StackConfigError);
+    expect(error).toBeInstanceOf(InvalidInputError);
     expect(error).toMatchObject({ field: 'hasuraCognito.alarmTopicArn', found: 'a topic in us-east-1' });
-    expect((error as StackConfigError).expected).toContain(REGION);
+    expect((error as InvalidInputError).expected).toContain(REGION);
   });
 
   test('a topic in the stack\'s region notifies on alarm and recovery', () => {
@@ -51,7 +51,7 @@ describe('alarm topic region', () => {
     const elsewhere = new Stack(new App(), 'Topics', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const topic = new sns.Topic(elsewhere, 'Ops');
     expect(() => buildStack({}, { props: { env: ENV, alarmTopic: topic } })).toThrow(
-      expect.objectContaining({ name: 'StackConfigError', field: 'alarmTopic', found: 'a topic in us-east-1' }),
+      expect.objectContaining({ name: 'InvalidInputError', field: 'alarmTopic', found: 'a topic in us-east-1' }),
     );
     const imported = sns.Topic.fromTopicArn(new Stack(), 'Imported', arnIn(REGION));
     expect(alarmActions({}, { env: ENV, alarmTopic: imported })).toEqual([arnIn(REGION)]);

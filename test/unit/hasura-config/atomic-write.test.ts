@@ -3,7 +3,7 @@
 import fs = require('node:fs');
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../hasura-config/atomic-write';
-import { HasuraConfigInputError, OutputExistsError } from '../../../hasura-config/errors';
+import { InvalidInputError, OutputExistsError } from '../../../lambda/errors';
 import { makeTempDir } from './helpers';
 
 describe('writeFileAtomic', () => {
@@ -26,7 +26,7 @@ describe('writeFileAtomic', () => {
     jest.spyOn(fs, method).mockImplementation(() => {
       throw Object.assign(new Error(code), { code });
     });
-    expect(() => writeFileAtomic(path, 'new content\n', { mode: 0o600, force: true })).toThrow(HasuraConfigInputError);
+    expect(() => writeFileAtomic(path, 'new content\n', { mode: 0o600, force: true })).toThrow(InvalidInputError);
     jest.restoreAllMocks();
     expect(fs.readFileSync(path, 'utf8')).toBe('old content\n');
     expect(fs.readdirSync(temp.dir)).toEqual(['hasura.env']);

@@ -1,6 +1,6 @@
 /** outputs-file: the file `cdk deploy --outputs-file` writes, read and validated. */
 import { parseStackOutputs } from '../../../hasura-config/outputs-file';
-import { HasuraJwtSecretError } from '../../../lib/hasura-jwt-secret';
+import { InvalidInputError } from '../../../lambda/errors';
 import { OUTPUTS_FIXTURE, fixtureOutputsWith, readText } from './helpers';
 
 describe('parseStackOutputs', () => {
@@ -36,7 +36,7 @@ describe("parseStackOutputs: the stack's HasuraJwtSecret output", () => {
 
   it('is validated, the field named after the output', () => {
     expect(() => parseStackOutputs(fixtureOutputsWith({ audience: [] }), 'f', undefined)).toThrow(
-      new HasuraJwtSecretError('--outputs f stack HasuraCognito output HasuraJwtSecret', 'audience', 'a non-empty array of app client ids (letters, digits, _ and +)', '[]'),
+      new InvalidInputError('--outputs f stack HasuraCognito output HasuraJwtSecret field audience', 'a non-empty array of app client ids (letters, digits, _ and +)', '[]'),
     );
   });
 

@@ -4,7 +4,7 @@
  * a generated key served by an in-memory JWKS (no network).
  */
 import { main } from '../../../hasura-config/check-token';
-import { JwksUnavailableError } from '../../../hasura-config/errors';
+import { JwksUnavailableError } from '../../../lambda/errors';
 import { poolTargetFromIds, type PoolTarget } from '../../../hasura-config/pool-target';
 import { checkToken, describeTokenCheck, type TokenCheck } from '../../../hasura-config/token-check';
 import {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseClaimsConfig } from '../../../lambda/claims-config';
+import * as errorModule from '../../../lambda/errors';
 import { createPreTokenGenerationHandler, type PreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 import { bundlePreTokenGeneration } from '../../../lib/lambda-bundling';
 import { loadEvent, type FixtureName } from '../../helpers/events';
@@ -44,6 +45,18 @@ it('requires no module at all: no npm package, no CDK, no AWS SDK', () => {
   const code = fs.readFileSync(bundlePath, 'utf8');
   expect(code).not.toMatch(/\brequire\(/);
   expect(code).not.toMatch(/aws-cdk-lib|constructs|@aws-sdk/);
+});
+
+/** The error classes the trigger throws, and their abstract bases; every other class of lambda/errors.ts is tooling's. */
+const TRIGGER_ERRORS = ['HasuraCognitoError', 'InvalidInputError', 'SignInRejectedError', 'MissingUserIdError', 'ClaimsTooLargeError', 'UnsupportedEventError'];
+
+it("holds the trigger's error classes and none of the CLIs' or npm start's, though all live in lambda/errors.ts", () => {
+  const code = fs.readFileSync(bundlePath, 'utf8');
+  const tooling = Object.keys(errorModule).filter((name) => !TRIGGER_ERRORS.includes(name));
+  expect(tooling).toEqual(expect.arrayContaining(['OutputExistsError', 'PortUnavailableError']));
+  // Every class sets its name as a string literal, which minification keeps: a bundled class leaves its name behind.
+  for (const name of TRIGGER_ERRORS) expect(code).toContain(`"${name}"`);
+  for (const name of tooling) expect(code).not.toContain(name);
 });
 
 it('exports the handler as a plain property, without esbuild\'s ESM interop helpers', () => {
@@ -92,7 +105,7 @@ it('uses the defaults when HASURA_CLAIMS_CONFIG is unset', async () => {
 });
 
 it('refuses to load with an invalid config, naming the field', () => {
-  expect(() => loadBundle('{"groupRoles":{"admins":""}}')).toThrow('Invalid claims config at HASURA_CLAIMS_CONFIG.groupRoles.admins');
+  expect(() => loadBundle('{"groupRoles":{"admins":""}}')).toThrow('HASURA_CLAIMS_CONFIG.groupRoles.admins: expected ');
 });
 
 it('keeps error names and codes through minification, for the Lambda runtime\'s error log', async () => {

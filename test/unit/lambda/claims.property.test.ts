@@ -13,7 +13,7 @@ import {
   type ClaimsConfig,
   type ClaimsConfigInput,
 } from '../../../lambda/claims-config';
-import { ClaimsConfigError, ClaimsTooLargeError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
+import { ClaimsTooLargeError, InvalidInputError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
 import { CLIENT_CREDENTIALS_SOURCE, USER_TRIGGER_SOURCES, type PreTokenGenerationEvent } from '../../../lambda/events';
 import { serializeHasuraClaims, type HasuraClaims } from '../../../lambda/hasura-claims';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
@@ -197,8 +197,8 @@ it('rejects a config with any invalid field as a whole, naming that field, in th
         try {
           parsed = parse();
         } catch (error) {
-          expect(error).toBeInstanceOf(ClaimsConfigError);
-          expect((error as ClaimsConfigError).field.startsWith(`cfg.${path}`)).toBe(true);
+          expect(error).toBeInstanceOf(InvalidInputError);
+          expect((error as InvalidInputError).field.startsWith(`cfg.${path}`)).toBe(true);
         }
         // Never half-applied: nothing comes back.
         expect(parsed).toBeUndefined();

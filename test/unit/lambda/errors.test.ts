@@ -1,11 +1,66 @@
+import * as errorModule from '../../../lambda/errors';
 import {
-  ClaimsConfigError,
+  ChildProcessError,
   ClaimsTooLargeError,
   HasuraCognitoError,
+  InvalidInputError,
+  JwksUnavailableError,
   MissingUserIdError,
-  type SignInRejectedError,
+  OutputExistsError,
+  PortUnavailableError,
+  SignInRejectedError,
+  TokenUncheckableError,
   UnsupportedEventError,
 } from '../../../lambda/errors';
+
+/** A subclass that sets no name of its own: what a forgetful subclass of an abstract class would show. */
+class UnnamedRootError extends HasuraCognitoError {
+  constructor() {
+    super('message', 'something', 'something else');
+  }
+}
+class UnnamedRejectionError extends SignInRejectedError {
+  constructor() {
+    super('UnsupportedEvent', 'Sign-in is misconfigured.', 'something', 'something else');
+  }
+}
+
+/** One instance of every exported class, keyed by the class's export name; abstract ones through an unnamed subclass. */
+const INSTANCES: Record<string, HasuraCognitoError> = {
+  HasuraCognitoError: new UnnamedRootError(),
+  InvalidInputError: new InvalidInputError('--region', 'an AWS region such as us-east-1', '"mars"'),
+  SignInRejectedError: new UnnamedRejectionError(),
+  MissingUserIdError: new MissingUserIdError('sub'),
+  ClaimsTooLargeError: new ClaimsTooLargeError(4096, 5000),
+  UnsupportedEventError: new UnsupportedEventError('version 1-3', 'version 4'),
+  OutputExistsError: new OutputExistsError('hasura.env'),
+  JwksUnavailableError: new JwksUnavailableError('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json', 'HTTP 404'),
+  TokenUncheckableError: new TokenUncheckableError('Invalid JWT header'),
+  ChildProcessError: new ChildProcessError('cognito-local was not ready within 100 ms', 'ready within 100 ms', 'not ready'),
+  PortUnavailableError: new PortUnavailableError(9229, '127.0.0.1', 'EADDRINUSE'),
+};
+
+describe('every error class of lambda/errors.ts', () => {
+  const exported = Object.entries(errorModule).filter(([, value]) => typeof value === 'function');
+
+  it('is listed here, so a new class cannot skip these checks', () => {
+    expect(exported.map(([name]) => name).sort()).toEqual(Object.keys(INSTANCES).sort());
+  });
+
+  it.each(exported)('%s: name is the class name; expected and found are set; a HasuraCognitoError', (name, cls) => {
+    const error = INSTANCES[name];
+    expect(error).toBeInstanceOf(cls as abstract new (...args: never[]) => unknown);
+    expect(error).toBeInstanceOf(HasuraCognitoError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(name);
+    expect(typeof error.expected).toBe('string');
+    expect(error.expected).not.toBe('');
+    expect(typeof error.found).toBe('string');
+    expect(error.found).not.toBe('');
+    // Own enumerable properties: what the Lambda runtime and console.error show with the error.
+    expect(Object.keys(error)).toEqual(expect.arrayContaining(['name', 'expected', 'found']));
+  });
+});
 
 describe('error classes', () => {
   it('name every refusal after its class and code, with code, expected and found as own enumerable properties', () => {
@@ -24,12 +79,31 @@ describe('error classes', () => {
     expect(errors[1][0]).toMatchObject({ expected: 'at most 4096 bytes', found: '5000 bytes' });
   });
 
-  it('put the field, what was expected and what was found into a ClaimsConfigError', () => {
-    const error = new ClaimsConfigError('cfg.defaultRole', 'a role name', '""');
+  it('put the field, what was expected and what was found into an InvalidInputError, and into its one-line message', () => {
+    const error = new InvalidInputError('cfg.defaultRole', 'a role name', '""');
     expect(error).toBeInstanceOf(HasuraCognitoError);
-    expect(error.name).toBe('ClaimsConfigError');
-    expect(error.message).toBe('Invalid claims config at cfg.defaultRole: expected a role name, found "".');
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.message).toBe('cfg.defaultRole: expected a role name, found ""');
     expect(Object.keys(error)).toEqual(expect.arrayContaining(['name', 'field', 'expected', 'found']));
     expect(error).toMatchObject({ field: 'cfg.defaultRole', expected: 'a role name', found: '""' });
+  });
+
+  it('keep the messages the CLIs and npm start print, with the details in expected and found', () => {
+    expect(INSTANCES.OutputExistsError).toMatchObject({
+      message: 'hasura.env exists with different content; not overwritten (use --force to replace it)',
+      path: 'hasura.env',
+      found: 'a file with different content',
+    });
+    expect(INSTANCES.JwksUnavailableError.message).toBe('cannot load the JWKS from https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json: HTTP 404');
+    expect(INSTANCES.TokenUncheckableError).toMatchObject({
+      message: 'cannot check the signature: aws-jwt-verify refuses the token (Invalid JWT header)',
+      found: 'Invalid JWT header',
+    });
+    expect(INSTANCES.PortUnavailableError).toMatchObject({
+      message: 'Port 9229 on 127.0.0.1 cannot be used: EADDRINUSE.',
+      port: 9229,
+      expected: 'a free port on 127.0.0.1',
+      found: 'EADDRINUSE',
+    });
   });
 });

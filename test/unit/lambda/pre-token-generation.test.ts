@@ -342,7 +342,7 @@ describe('the handler bound to HASURA_CLAIMS_CONFIG', () => {
       jest.isolateModules(() => {
         require('../../../lambda/pre-token-generation');
       }),
-    ).toThrow('Invalid claims config at HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-default-role"]');
+    ).toThrow('HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-default-role"]: expected ');
   });
 });
 

@@ -6,9 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { failureReport, readOptions, validate } from '../../../bin/start';
-import { HasuraConfigInputError, JwksUnavailableError } from '../../../hasura-config/errors';
-import { ChildProcessError } from '../../../bin/local/child-process';
-import { checkLocalEnvTarget, LOCAL_ENV_MARKER, LocalEnvFileError, writeLocalEnvFile } from '../../../bin/local/local-env-file';
+import { ChildProcessError, InvalidInputError, JwksUnavailableError } from '../../../lambda/errors';
+import { checkLocalEnvTarget, LOCAL_ENV_MARKER, writeLocalEnvFile } from '../../../bin/local/local-env-file';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
@@ -35,7 +34,7 @@ describe('readOptions', () => {
   });
 
   it('names an unknown option, escaped, and points at --help', () => {
-    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(/^Unknown option '--\u001b\[2Jx'.*\(npm start -- --help shows the options\)$/);
+    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(/^arguments: expected the options npm start -- --help shows, found Unknown option '--\u001b\[2Jx'/);
   });
 });
 
@@ -69,14 +68,14 @@ describe('--out: npm start replaces only a file it wrote', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(LocalEnvFileError);
-    expect((error as Error).message).toBe(`${out()}: npm start did not write this file; not replaced (--force replaces it)`);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toBe(`--out ${out()}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`);
     expect(fs.readFileSync(out(), 'utf8')).toBe(mine);
   });
 
   it('refuses a file whose marker is not its first line', () => {
     fs.writeFileSync(out(), `# mine\n${LOCAL_ENV_MARKER}\n`);
-    expect(() => checkLocalEnvTarget(out(), false)).toThrow(LocalEnvFileError);
+    expect(() => checkLocalEnvTarget(out(), false)).toThrow(InvalidInputError);
   });
 
   it('replaces a file it did not write with --force', () => {
@@ -87,12 +86,12 @@ describe('--out: npm start replaces only a file it wrote', () => {
 
   it('refuses a directory, even with --force', () => {
     fs.mkdirSync(out());
-    expect(() => checkLocalEnvTarget(out(), true)).toThrow(`${out()}: a directory; give --out a file name`);
+    expect(() => checkLocalEnvTarget(out(), true)).toThrow(`--out ${out()}: expected a file name, found a directory`);
   });
 
   it('refuses a file in a directory that does not exist', () => {
     const missing = path.join(dir, 'no-such-dir', 'local.env');
-    expect(() => checkLocalEnvTarget(missing, true)).toThrow(`${missing}: no directory ${path.join(dir, 'no-such-dir')}; nothing was started`);
+    expect(() => checkLocalEnvTarget(missing, true)).toThrow(`--out ${missing}: expected a file in an existing directory, found no directory ${path.join(dir, 'no-such-dir')}`);
   });
 
   it('escapes the file name it prints', () => {
@@ -112,7 +111,7 @@ describe('--out: npm start replaces only a file it wrote', () => {
     fs.writeFileSync(out(), '# mine\n');
     const cdkJson = path.join(dir, 'cdk.json');
     fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: {} } }));
-    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out()]))).toThrow(LocalEnvFileError);
+    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out()]))).toThrow(InvalidInputError);
     expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), '--force']))).not.toThrow();
   });
 });
@@ -154,7 +153,7 @@ describe('what npm start prints', () => {
 
 describe('the error that ends npm start', () => {
   it('is one line with exit code 2 for a usage error', () => {
-    expect(failureReport(new HasuraConfigInputError('subject', 'a value', 'one line\n  and another'))).toEqual({
+    expect(failureReport(new InvalidInputError('subject', 'a value', 'one line\n  and another'))).toEqual({
       code: 2,
       text: 'npm start: subject: expected a value, found one line and another',
     });
@@ -169,7 +168,7 @@ describe('the error that ends npm start', () => {
   });
 
   it("keeps the lines of a crashed child's stderr, each escaped", () => {
-    const report = failureReport(new ChildProcessError('cognito-local stopped unexpectedly (code 1): Error: listen\n  at \u001b[31mServer'));
+    const report = failureReport(new ChildProcessError('cognito-local stopped unexpectedly (code 1): Error: listen\n  at \u001b[31mServer', 'running until stopped', 'an exit (code 1)'));
     expect(report.code).toBe(1);
     expect(report.text.split('\n')).toEqual(['npm start: cognito-local stopped unexpectedly (code 1): Error: listen', '"  at \\u001b[31mServer"']);
   });
