@@ -1,9 +1,8 @@
 /**
  * The one error hierarchy of hasura-cognito.
  *
- * Every error sets `name` explicitly: the Lambda bundle is minified, so class names are mangled
- * and `constructor.name` would be useless in logs. Properties are declared with `declare` and
- * assigned in the constructor, which keeps class-field initializers out of the Lambda's cold start.
+ * Every class sets `name` itself: the Lambda bundle is minified, so class names are mangled and
+ * `constructor.name` would be useless in logs.
  */
 
 /** What a check wanted and what it got, for logs and for callers that branch on errors. */
@@ -26,14 +25,16 @@ export abstract class HasuraCognitoError extends Error {
  */
 export class ClaimsConfigError extends HasuraCognitoError implements FailedCheck {
   /** Path of the offending field, e.g. `hasuraCognito.groupRoles["admins"]`. */
-  declare readonly field: string;
-  declare readonly expected: string;
-  declare readonly found: string;
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
 
   constructor(field: string, expected: string, found: string) {
     super(`Invalid claims config at ${field}: expected ${expected}, found ${found}.`);
     this.name = 'ClaimsConfigError';
-    Object.assign(this, { field, expected, found });
+    this.field = field;
+    this.expected = expected;
+    this.found = found;
   }
 }
 
@@ -47,14 +48,16 @@ export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedE
  * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
 export abstract class SignInRejectedError extends HasuraCognitoError implements FailedCheck {
-  declare readonly code: SignInRejection;
-  declare readonly expected: string;
-  declare readonly found: string;
+  readonly code: SignInRejection;
+  readonly expected: string;
+  readonly found: string;
 
   protected constructor(code: SignInRejection, message: string, expected: string, found: string) {
     super(`${message} Please contact your administrator.`);
-    this.name = `${code}Error`;
-    Object.assign(this, { code, expected, found });
+    this.name = 'SignInRejectedError';
+    this.code = code;
+    this.expected = expected;
+    this.found = found;
   }
 }
 
@@ -62,6 +65,7 @@ export abstract class SignInRejectedError extends HasuraCognitoError implements 
 export class MissingUserIdError extends SignInRejectedError {
   constructor(attribute: string) {
     super('MissingUserId', 'Your account has no user id.', `user attribute ${attribute}`, 'none');
+    this.name = 'MissingUserIdError';
   }
 }
 
@@ -69,6 +73,7 @@ export class MissingUserIdError extends SignInRejectedError {
 export class ClaimsTooLargeError extends SignInRejectedError {
   constructor(maxBytes: number, foundBytes: number) {
     super('ClaimsTooLarge', 'Your account has too many roles or attributes.', `at most ${maxBytes} bytes`, `${foundBytes} bytes`);
+    this.name = 'ClaimsTooLargeError';
   }
 }
 
@@ -79,5 +84,6 @@ export class ClaimsTooLargeError extends SignInRejectedError {
 export class UnsupportedEventError extends SignInRejectedError {
   constructor(expected: string, found: string) {
     super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
+    this.name = 'UnsupportedEventError';
   }
 }
