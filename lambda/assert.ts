@@ -36,10 +36,16 @@ export function fail(path: string, expected: string, found: unknown): never {
   throw new ClaimsConfigError(path, expected, describeValue(found));
 }
 
-/** How an error message shows a value: as JSON, cut to 64 characters. */
+/** How an error message shows a value: as JSON, cut to 64 characters; by its type where JSON cannot show it. */
 export function describeValue(found: unknown): string {
-  const text = found === undefined ? 'nothing' : JSON.stringify(found);
-  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(found);
+  } catch {
+    // A bigint, or an object that contains itself.
+  }
+  if (json === undefined) return found === undefined ? 'nothing' : typeof found === 'object' ? 'an object' : `a ${typeof found}`;
+  return json.length > 64 ? `${json.slice(0, 61)}...` : json;
 }
 
 /** A plain object: not null, not an array. */
