@@ -122,9 +122,9 @@ const NAMESPACE: StringRule = {
 // Hasura accepts any non-empty text as a role; surrounding spaces are never what was meant.
 const ROLE: StringRule = { pattern: /^\S(?:.{0,126}\S)?$/s, expected: 'a role name of 1-128 characters without surrounding spaces' };
 // Cognito's pattern for group and attribute names is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: in effect no
-// spaces or control characters (\0-\x1f, \x7f-\x9f: the set \p{Cc} names). Spelled as ranges: a
-// first property escape makes V8 build its Unicode tables, about 0.2-0.3 ms of a warm load and
-// 0.6-1 ms of a fresh one on Node 24 (npm run bench).
+// spaces or control characters (\0-\x1f, \x7f-\x9f: the set \p{Cc} names). Spelled as ranges: \p{Cc}
+// needs the u flag, under which {1,128} counts code points rather than UTF-16 units and so accepts
+// longer names, and its first use costs 0.5-1 ms of a fresh load (npm run bench).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 const GROUP: StringRule = { pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,128}$/, expected: 'a Cognito group name of 1-128 characters without spaces' };
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
