@@ -1,6 +1,7 @@
 /**
- * The checks the claims config parser is written with. Each one returns the value it checked or
- * throws `ClaimsConfigError` with the value's path, what was expected and what was found.
+ * The checks the claims config parser is written with. An `assert…` narrows the value's type and a
+ * `read…` returns the value read; either throws `ClaimsConfigError` with the value's path, what was
+ * expected and what was found.
  *
  * A path names the config and the keys down to a value, e.g. `HASURA_CLAIMS_CONFIG.groupRoles.admins`
  * (see `fieldPath`). Like the parser, this module is bundled into the Lambda: no dependencies.
