@@ -30,6 +30,8 @@ export function buildHasuraClaims(config: ClaimsConfig, user: CognitoUser): Hasu
   if (typeof userId !== 'string' || userId.length === 0) throw new MissingUserIdError(config.userIdAttribute);
 
   const roles = [config.defaultRole];
+  // for...in over the frozen config maps: Object.entries here makes the handler several times
+  // slower on Node 24 (npm run bench).
   for (const group in config.groupRoles) {
     if (user.groups.includes(group)) {
       const role = config.groupRoles[group];
@@ -58,13 +60,12 @@ export function buildHasuraClaims(config: ClaimsConfig, user: CognitoUser): Hasu
 export function buildMachineClaims(config: ClaimsConfig, clientId: string): HasuraClaims | undefined {
   if (!Object.hasOwn(config.machineClients, clientId)) return undefined;
   const client = config.machineClients[clientId];
-  const claims: HasuraClaims = {
+  return {
     'x-hasura-allowed-roles': [client.role],
     'x-hasura-default-role': client.role,
     'x-hasura-client-id': clientId,
+    ...client.sessionVariables,
   };
-  for (const name in client.sessionVariables) claims[name] = client.sessionVariables[name];
-  return claims;
 }
 
 /**
@@ -73,7 +74,7 @@ export function buildMachineClaims(config: ClaimsConfig, clientId: string): Hasu
  */
 export function encodeHasuraClaims(config: ClaimsConfig, claims: HasuraClaims): string | HasuraClaims {
   const json = serializeHasuraClaims(claims);
-  // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings need no byte count.
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so claims under a third of the cap need no count.
   if (json.length * 3 > MAX_HASURA_CLAIM_BYTES) {
     const bytes = Buffer.byteLength(json, 'utf8');
     if (bytes > MAX_HASURA_CLAIM_BYTES) throw new ClaimsTooLargeError(MAX_HASURA_CLAIM_BYTES, bytes);
@@ -81,28 +82,7 @@ export function encodeHasuraClaims(config: ClaimsConfig, claims: HasuraClaims): 
   return config.claimsFormat === 'stringified_json' ? json : claims;
 }
 
-// Printable ASCII but `"` and `\`: such a string is its own JSON body.
-const JSON_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const quote = (s: string) => (JSON_SAFE.test(s) ? `"${s}"` : JSON.stringify(s));
-
-/**
- * Exactly `JSON.stringify(claims)`, in half the time: on Node 20 JSON.stringify spends about
- * 1.5 µs on such a small object, most of the handler's time. Strings that need escaping still go
- * through JSON.stringify.
- */
+/** The claims as JSON: what a `stringified_json` token carries, and what the size cap counts. */
 export function serializeHasuraClaims(claims: HasuraClaims): string {
-  let json = '{';
-  for (const name in claims) {
-    const value = claims[name];
-    if (json.length > 1) json += ',';
-    json += `${quote(name)}:`;
-    if (typeof value === 'string') {
-      json += quote(value);
-    } else {
-      json += '[';
-      for (let i = 0; i < value.length; i++) json += (i > 0 ? ',' : '') + quote(value[i]);
-      json += ']';
-    }
-  }
-  return `${json}}`;
+  return JSON.stringify(claims);
 }

@@ -194,6 +194,18 @@ describe('parseClaimsConfig', () => {
     expect(configError({ defaultRole: '' }, 'hasuraCognito').field).toBe('hasuraCognito.defaultRole');
   });
 
+  it('names the field even for a value JSON cannot show, such as a function, a bigint or a cycle', () => {
+    // The construct takes the config from a user's code, where such values can slip in.
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const found: [unknown, string][] = [[() => 'admin', 'a function'], [Symbol('admin'), 'a symbol'], [7n, 'a bigint'], [cycle, 'an object']];
+    for (const [value, description] of found) {
+      const error = configError({ defaultRole: value });
+      expect(error.field).toBe('HASURA_CLAIMS_CONFIG.defaultRole');
+      expect(error.found).toBe(description);
+    }
+  });
+
   it('says what it found, shortened when long', () => {
     expect(configError({ tokenUse: 'refresh' }).found).toBe('"refresh"');
     expect(configError({ defaultRole: 'x'.repeat(200) }).found).toHaveLength(64);

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import {
   HASURA_RESERVED_SESSION_VARIABLES,
+  MAX_HASURA_CLAIM_BYTES,
   parseClaimsConfig,
   parseClaimsConfigJson,
   PROTOTYPE_NAMES,
@@ -15,7 +16,7 @@ import {
 } from '../../../lambda/claims-config';
 import { ClaimsTooLargeError, InvalidInputError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
 import { CLIENT_CREDENTIALS_SOURCE, USER_TRIGGER_SOURCES, type PreTokenGenerationEvent } from '../../../lambda/events';
-import { serializeHasuraClaims, type HasuraClaims } from '../../../lambda/hasura-claims';
+import { encodeHasuraClaims, type HasuraClaims } from '../../../lambda/hasura-claims';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 
 const RUNS = 10_000;
@@ -208,12 +209,30 @@ it('rejects a config with any invalid field as a whole, naming that field, in th
   );
 });
 
-it('serializes claims exactly as JSON.stringify does, whatever the strings hold', () => {
+it('encodes claims as JSON that reads back as the claims, or refuses them above the cap in UTF-8 bytes', () => {
   const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string());
+  // A run of one character of 1 to 4 UTF-8 bytes, sized around the cap: counted in UTF-16 code
+  // units rather than UTF-8 bytes, such claims would pass the cap.
+  const filler = fc
+    .tuple(fc.constantFrom('a', 'é', '€', '😀', '\n'), fc.integer({ min: 0, max: MAX_HASURA_CLAIM_BYTES + 100 }))
+    .map(([character, bytes]) => character.repeat(Math.ceil(bytes / new TextEncoder().encode(character).length)));
+  const config = parseClaimsConfig({});
   fc.assert(
-    fc.property(fc.array(anyString, { minLength: 1, maxLength: 4 }), anyString, fc.dictionary(anyString, anyString, { maxKeys: 4 }), (roles, role, extra) => {
-      const claims: HasuraClaims = { 'x-hasura-allowed-roles': roles, 'x-hasura-default-role': role, ...extra };
-      expect(serializeHasuraClaims(claims)).toBe(JSON.stringify(claims));
+    fc.property(fc.array(anyString, { minLength: 1, maxLength: 4 }), anyString, filler, fc.dictionary(anyString, anyString, { maxKeys: 4 }), (roles, role, long, extra) => {
+      const claims: HasuraClaims = { 'x-hasura-allowed-roles': [...roles, long], 'x-hasura-default-role': role, ...extra };
+      const bytes = new TextEncoder().encode(JSON.stringify(claims)).length;
+      let encoded: unknown;
+      try {
+        encoded = encodeHasuraClaims(config, claims);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ClaimsTooLargeError);
+        expect((error as ClaimsTooLargeError).found).toBe(`${bytes} bytes`);
+        expect(bytes).toBeGreaterThan(MAX_HASURA_CLAIM_BYTES);
+        return;
+      }
+      expect(bytes).toBeLessThanOrEqual(MAX_HASURA_CLAIM_BYTES);
+      expect(typeof encoded).toBe('string');
+      expect(JSON.parse(encoded as string)).toEqual(claims);
     }),
     { numRuns: RUNS },
   );
