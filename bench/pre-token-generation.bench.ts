@@ -166,6 +166,11 @@ async function main(): Promise<void> {
     const baseHandler: Handler = require(baseline).handler;
     console.log(`3. Per invocation, ${ROUNDS} alternating rounds of ${CALLS_PER_ROUND} calls, medians`);
     const events = [['V1', event('pretoken-v1-authentication')], ['V2', event('pretoken-v2-hostedauth-groups')]] as const;
+    // Like for like: both handlers must answer each event with the same response.
+    for (const [label, input] of events) {
+      const [mine, base] = await Promise.all([ourHandler, baseHandler].map(async (h) => JSON.stringify(await h(structuredClone(input)))));
+      if (mine !== base) throw new Error(`the baseline's ${label} response differs from hasura-cognito's:\n${base}\n${mine}`);
+    }
     // Warm both handlers on both event versions first, so both are measured with the same,
     // fully optimized code whatever the order of the measurements.
     for (let i = 0; i < 4; i++) for (const [, input] of events) for (const h of [ourHandler, baseHandler]) await timeRound(h, input);
