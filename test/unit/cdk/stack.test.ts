@@ -7,7 +7,7 @@ import { buildHasuraJwtSecret } from '../../../hasura-config/jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/pre-token-bundle';
 import { STACK_OUTPUTS } from '../../../lib/hasura-cognito-stack';
 import { parseStackConfig } from '../../../lib/stack-config';
-import { CDK_JSON, buildStack, evaluate, onlyResource, resourcesOfType, type TemplateResource } from './helpers';
+import { CDK_JSON, buildStack, evaluate, newStack, onlyResource, resourcesOfType, type TemplateResource } from './helpers';
 
 const EXAMPLE = CDK_JSON.context.hasuraCognito as Record<string, unknown>;
 const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 'JwksUrl', 'HasuraJwtSecret'];
@@ -479,7 +479,8 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('registered as a validation plugin, synth succeeds on the default config', () => {
-    const { app } = buildStack(EXAMPLE);
+    // Unsynthesized: an App synthesizes once, so a plugin added after a synth would never run.
+    const { app } = newStack(EXAMPLE);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
