@@ -58,6 +58,31 @@ export function buildStack(input: unknown, options: BuildOptions = {}): BuiltSta
   return { app, stack, template: Template.fromStack(stack) };
 }
 
+const shared = new Map<string, BuiltStack>();
+
+/**
+ * The synthesized stack for this config shape, built once per test file: every synth loads and
+ * runs CDK's CloudFormation validation, and a bundled one runs esbuild. Inputs that parse to the
+ * same config share one stack. Read it, never change it: its template is frozen; a test that adds
+ * validations, aspects or constructs, or passes props, uses `newStack`/`buildStack`.
+ */
+export function sharedStack(input: unknown, options: Omit<BuildOptions, 'props'> = {}): BuiltStack {
+  const key = JSON.stringify([parseStackConfig(input), options.bundling === true, options.context ?? {}]);
+  let built = shared.get(key);
+  if (built === undefined) {
+    built = buildStack(input, options);
+    deepFreeze(built.template.toJSON());
+    shared.set(key, built);
+  }
+  return built;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
 export type TemplateResource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, any> };
 
 export function resourcesOfType(template: Template, type: string): [string, TemplateResource][] {
