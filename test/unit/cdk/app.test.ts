@@ -2,7 +2,7 @@
  * bin/app.ts as the CDK CLI runs it (`tsx bin/app.ts` with the context in CDK_CONTEXT_JSON and the
  * output directory in CDK_OUTDIR), in a subprocess: no credentials, no network, no Docker.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,49 +14,68 @@ import { REPO_ROOT, featureFlags } from './helpers';
 
 const TSX_CLI = require.resolve('tsx/cli');
 
-let outdir: string;
-beforeEach(() => {
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-app-'));
-});
-afterEach(() => {
-  fs.rmSync(outdir, { recursive: true, force: true });
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const outdir of outdirs) fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-function runApp(context: Record<string, unknown>) {
+interface AppRun {
+  readonly status: number | null;
+  readonly stderr: string;
+  /** The CDK_OUTDIR it was given: a new, empty directory. */
+  readonly outdir: string;
+}
+
+/**
+ * Runs the app in its own output directory without blocking, so that the subprocess tests run
+ * concurrently: each one loads aws-cdk-lib through tsx, and a synth initializes CloudFormation validation.
+ */
+function runApp(context: Record<string, unknown>): Promise<AppRun> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-app-'));
+  outdirs.push(outdir);
   const env: NodeJS.ProcessEnv = { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir };
   // Whatever the developer's shell has must not leak into the test.
   delete env.AWS_PROFILE;
   delete env.CDK_DEFAULT_REGION;
   delete env.CDK_DEFAULT_ACCOUNT;
-  return spawnSync(process.execPath, [TSX_CLI, path.join('bin', 'app.ts')], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX_CLI, path.join('bin', 'app.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr, outdir }));
+  });
 }
 
-test('an invalid config fails the app with one line naming the field, and writes nothing', () => {
+test.concurrent('an invalid config fails the app with one line naming the field, and writes nothing', async () => {
   // As `-c hasuraCognito='{...}'` passes it: JSON text.
-  const result = runApp({ ...featureFlags(), hasuraCognito: JSON.stringify({ groupRoles: { admins: 'admin' }, mfa: 'sometimes' }) });
+  const result = await runApp({ ...featureFlags(), hasuraCognito: JSON.stringify({ groupRoles: { admins: 'admin' }, mfa: 'sometimes' }) });
   expect(result.status).toBe(1);
   expect(result.stderr).toBe('hasuraCognito.mfa: expected one of "optional", "required", "off", found "sometimes"\n');
-  expect(fs.readdirSync(outdir)).toEqual([]);
+  expect(fs.readdirSync(result.outdir)).toEqual([]);
 });
 
-test('a namespace that is a user attribute\'s claim fails the app, naming namespace', () => {
+test.concurrent('a namespace that is a user attribute\'s claim fails the app, naming namespace', async () => {
   // The attack: with tokenUse access the ID token keeps the user's own "name" attribute, which the
   // default writeAttributes let the user set to {"x-hasura-allowed-roles":["admin"],...}.
-  const result = runApp({ ...featureFlags(), hasuraCognito: { namespace: 'name' } });
+  const result = await runApp({ ...featureFlags(), hasuraCognito: { namespace: 'name' } });
   expect(result.status).toBe(1);
   expect(result.stderr).toMatch(/^hasuraCognito\.namespace: expected a claim name .*, found "name"\n$/);
-  expect(fs.readdirSync(outdir)).toEqual([]);
+  expect(fs.readdirSync(result.outdir)).toEqual([]);
 });
 
-test('the app synthesizes the configured stack offline', () => {
-  const result = runApp({
+test.concurrent('the app synthesizes the configured stack offline', async () => {
+  const result = await runApp({
     ...featureFlags(),
     'aws:cdk:bundling-stacks': [],
     hasuraCognito: { stackName: 'AuthTest', groupRoles: { admins: 'admin' } },
   });
   expect(result.stderr).not.toMatch(/ERROR|Validation failed/);
   expect(result.status).toBe(0);
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'AuthTest.template.json'), 'utf8'));
+  const template = JSON.parse(fs.readFileSync(path.join(result.outdir, 'AuthTest.template.json'), 'utf8'));
   expect(Object.keys(template.Outputs).sort()).toEqual(['HasuraJwtSecret', 'Issuer', 'JwksUrl', 'Region', 'UserPoolClientId', 'UserPoolId']);
 });
 

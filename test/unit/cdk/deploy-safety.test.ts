@@ -6,7 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InvalidInputError } from '../../../lambda/errors';
-import { buildStack, onlyResource, resourcesOfType } from './helpers';
+import { buildStack, onlyResource, resourcesOfType, sharedStack } from './helpers';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -68,7 +68,7 @@ describe('what a failed first deploy and a stack deletion keep', () => {
   }
 
   describe('removalPolicy retain (the default)', () => {
-    const { template } = buildStack(WITH_DOMAIN);
+    const { template } = sharedStack(WITH_DOMAIN);
 
     test('the pool is Retain, never RetainExceptOnCreate, and deletion-protected', () => {
       // A rollback cannot delete a deletion-protected pool, so RetainExceptOnCreate would turn a
@@ -94,7 +94,7 @@ describe('what a failed first deploy and a stack deletion keep', () => {
   });
 
   test('removalPolicy destroy: every resource is deleted with the stack, deletion protection off', () => {
-    const { template } = buildStack({ ...WITH_DOMAIN, removalPolicy: 'destroy' });
+    const { template } = sharedStack({ ...WITH_DOMAIN, removalPolicy: 'destroy' });
     expect(onlyResource(template, 'AWS::Cognito::UserPool')[1].Properties?.DeletionProtection).toBe('INACTIVE');
     for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolDomain', 'AWS::Logs::LogGroup']) {
       // No DeletionPolicy is CloudFormation's default, Delete.

@@ -27,14 +27,19 @@ export interface BuiltStack {
   readonly template: Template;
 }
 
+export interface BuildOptions {
+  /** Run esbuild (slow); without it the asset is a placeholder. */
+  readonly bundling?: boolean;
+  readonly context?: Record<string, unknown>;
+  readonly props?: Partial<HasuraCognitoStackProps>;
+}
+
 /**
- * Parses `input` like bin/app.ts does and builds the stack in a fresh App with cdk.json's feature
- * flags. Bundling is skipped unless asked for (the asset is then a placeholder).
+ * Parses `input` like bin/app.ts does and creates the stack in a fresh App with cdk.json's feature
+ * flags, without synthesizing it: for a test that registers validations or changes the tree first
+ * (an App synthesizes once; a later `app.synth()` returns the first assembly).
  */
-export function buildStack(
-  input: unknown,
-  options: { bundling?: boolean; context?: Record<string, unknown>; props?: Partial<HasuraCognitoStackProps> } = {},
-): BuiltStack {
+export function newStack(input: unknown, options: BuildOptions = {}): Omit<BuiltStack, 'template'> {
   const app = new App({
     context: {
       ...featureFlags(),
@@ -44,7 +49,38 @@ export function buildStack(
   });
   const config = parseStackConfig(input);
   const stack = new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config, ...options.props });
+  return { app, stack };
+}
+
+/** `newStack`, synthesized: a stack of its own, for props (topics, overrides) or a test that changes it. */
+export function buildStack(input: unknown, options: BuildOptions = {}): BuiltStack {
+  const { app, stack } = newStack(input, options);
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+const shared = new Map<string, BuiltStack>();
+
+/**
+ * The synthesized stack for this config shape, built once per test file: every synth loads and
+ * runs CDK's CloudFormation validation, and a bundled one runs esbuild. Inputs that parse to the
+ * same config share one stack. Read it, never change it: its template is frozen; a test that adds
+ * validations, aspects or constructs, or passes props, uses `newStack`/`buildStack`.
+ */
+export function sharedStack(input: unknown, options: Omit<BuildOptions, 'props'> = {}): BuiltStack {
+  const key = JSON.stringify([parseStackConfig(input), options.bundling === true, options.context ?? {}]);
+  let built = shared.get(key);
+  if (built === undefined) {
+    built = buildStack(input, options);
+    deepFreeze(built.template.toJSON());
+    shared.set(key, built);
+  }
+  return built;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 export type TemplateResource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, any> };

@@ -5,7 +5,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CDK_JSON, buildStack, onlyResource, resourcesOfType } from './helpers';
+import { CDK_JSON, onlyResource, resourcesOfType, sharedStack } from './helpers';
 
 const EXAMPLE = CDK_JSON.context.hasuraCognito as Record<string, unknown>;
 /** Machine clients give the function an explicit name (see the construct); the role must not care. */
@@ -15,7 +15,7 @@ describe.each([
   ['the cdk.json example', EXAMPLE],
   ['machine clients (explicit function name)', MACHINE_CLIENTS],
 ])('the trigger role (%s)', (_name, input) => {
-  const { template } = buildStack(input);
+  const { template } = sharedStack(input);
   const [, fn] = onlyResource(template, 'AWS::Lambda::Function');
   const [roleId, role] = onlyResource(template, 'AWS::IAM::Role');
   const [logGroupId] = onlyResource(template, 'AWS::Logs::LogGroup');
@@ -44,7 +44,7 @@ describe.each([
   });
 
   test('cdk-nag reports nothing and nothing about IAM is acknowledged', () => {
-    const { app } = buildStack(input);
+    const { app } = sharedStack(input);
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations).toEqual([]);
     const acknowledged = app.node

@@ -7,7 +7,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { parseClaimsConfig } from '../../../lambda/claims-config';
 import { HasuraCognitoError, InvalidInputError } from '../../../lambda/errors';
 import { LAMBDA_ENVIRONMENT_MAX_BYTES, lambdaEnvironmentBytes, parseStackConfig } from '../../../lib/stack-config';
-import { buildStack, evaluate, onlyResource, resourcesOfType } from './helpers';
+import { buildStack, evaluate, onlyResource, resourcesOfType, sharedStack } from './helpers';
 
 /** Lambda quotas page: "Function environment variables: 4 KB, for all environment variables associated with the function, in aggregate". */
 const LIMIT = 4096;
@@ -51,7 +51,7 @@ function sizeError(input: unknown): InvalidInputError {
 
 /** `base` plus groups and one padding role, sized so that the deployed environment is exactly `bytes`. */
 function configOfSize(base: Record<string, unknown>, bytes: number): Record<string, unknown> {
-  const empty = templateEnvironmentBytes(buildStack({ ...base, groupRoles: { pad: 'p' } }).template);
+  const empty = templateEnvironmentBytes(sharedStack({ ...base, groupRoles: { pad: 'p' } }).template);
   // Each group adds 34 bytes; a longer padding role adds one byte per character (at most 128).
   const count = Math.floor((bytes - empty - 64) / 34);
   const padding = bytes - empty - 34 * count;
@@ -80,7 +80,7 @@ describe.each([
 
   test('a config whose environment is exactly 4096 bytes passes, and the template says 4096', () => {
     expect(LAMBDA_ENVIRONMENT_MAX_BYTES).toBe(LIMIT);
-    expect(templateEnvironmentBytes(buildStack(atLimit).template)).toBe(LIMIT);
+    expect(templateEnvironmentBytes(sharedStack(atLimit).template)).toBe(LIMIT);
   });
 
   test('one byte more is refused, found 4097 bytes', () => {

@@ -7,7 +7,7 @@ import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/lambda-bundling';
 import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { parseStackConfig } from '../../../lib/stack-config';
-import { CDK_JSON, buildStack, evaluate, onlyResource, resourcesOfType, type TemplateResource } from './helpers';
+import { CDK_JSON, buildStack, evaluate, newStack, onlyResource, resourcesOfType, sharedStack, type TemplateResource } from './helpers';
 
 const EXAMPLE = CDK_JSON.context.hasuraCognito as Record<string, unknown>;
 const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 'JwksUrl', 'HasuraJwtSecret'];
@@ -101,7 +101,7 @@ function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
 }
 
 describe('default config (the cdk.json example)', () => {
-  const { template } = buildStack(EXAMPLE);
+  const { template } = sharedStack(EXAMPLE);
   const [poolId, pool] = userPool(template);
   const [fnId, fn] = onlyResource(template, 'AWS::Lambda::Function');
 
@@ -245,7 +245,7 @@ describe('HasuraJwtSecret output', () => {
     ['the default config', {}],
     ['json claims, custom namespace and machine clients', { ...M2M_AND_OAUTH, claimsFormat: 'json', namespace: 'https://example.com/claims' }],
   ])('resolves to exactly the generator\'s JSON (%s)', (_name, input) => {
-    const { template } = buildStack(input);
+    const { template } = sharedStack(input);
     const refs = deployedRefs(template);
     const outputs = template.toJSON().Outputs;
     const config = parseStackConfig(input);
@@ -278,7 +278,7 @@ test('the construct keeps every machine client, even one named __proto__ (a hand
 });
 
 test('editing or removing a session variable leaves the pool schema identical (Cognito cannot drop or change a custom attribute)', () => {
-  const schema = (input: Record<string, unknown>) => userPool(buildStack({ customAttributes: ['custom:org_id', 'custom:tenant'], ...input }).template)[1].Properties?.Schema;
+  const schema = (input: Record<string, unknown>) => userPool(sharedStack({ customAttributes: ['custom:org_id', 'custom:tenant'], ...input }).template)[1].Properties?.Schema;
   const before = schema({ sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' } });
   expect(before.map((a: { Name: string }) => a.Name)).toEqual(['email', 'org_id', 'tenant']);
   expect(schema({ sessionVariables: { 'x-hasura-org-id': 'custom:tenant' } })).toEqual(before);
@@ -287,7 +287,7 @@ test('editing or removing a session variable leaves the pool schema identical (C
 
 describe('tokenUse and feature plan', () => {
   test('tokenUse id: V1_0 on the Lite plan', () => {
-    const { template } = buildStack({ tokenUse: 'id' });
+    const { template } = sharedStack({ tokenUse: 'id' });
     const [, pool] = userPool(template);
     expect(pool.Properties?.LambdaConfig.PreTokenGenerationConfig.LambdaVersion).toBe('V1_0');
     expect(pool.Properties?.LambdaConfig.PreTokenGeneration).toBeUndefined();
@@ -295,7 +295,7 @@ describe('tokenUse and feature plan', () => {
   });
 
   test('featurePlan plus turns on full threat protection', () => {
-    const { template } = buildStack({ featurePlan: 'plus' });
+    const { template } = sharedStack({ featurePlan: 'plus' });
     const [, pool] = userPool(template);
     expect(pool.Properties?.UserPoolTier).toBe('PLUS');
     expect(pool.Properties?.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
@@ -303,7 +303,7 @@ describe('tokenUse and feature plan', () => {
 });
 
 describe('machine clients and managed login', () => {
-  const { template } = buildStack(M2M_AND_OAUTH);
+  const { template } = sharedStack(M2M_AND_OAUTH);
   const [poolId, pool] = userPool(template);
   const [fnId, fn] = onlyResource(template, 'AWS::Lambda::Function');
   const refs = deployedRefs(template);
@@ -382,7 +382,7 @@ describe('machine clients and managed login', () => {
 
 describe('options', () => {
   test('removalPolicy destroy: no deletion protection, pool and logs deleted with the stack', () => {
-    const { template } = buildStack({ removalPolicy: 'destroy', groupRoles: { admins: 'admin' } });
+    const { template } = sharedStack({ removalPolicy: 'destroy', groupRoles: { admins: 'admin' } });
     const [, pool] = userPool(template);
     expect(pool.Properties?.DeletionProtection).toBe('INACTIVE');
     expect(pool.DeletionPolicy).toBe('Delete');
@@ -391,7 +391,7 @@ describe('options', () => {
   });
 
   test('self sign-up, required MFA, password length, password auth, validities and retention', () => {
-    const { template } = buildStack({
+    const { template } = sharedStack({
       selfSignUp: true,
       mfa: 'required',
       passwordMinLength: 16,
@@ -415,13 +415,13 @@ describe('options', () => {
   });
 
   test('mfa off turns MFA off', () => {
-    const [, pool] = userPool(buildStack({ mfa: 'off' }).template);
+    const [, pool] = userPool(sharedStack({ mfa: 'off' }).template);
     expect(pool.Properties?.MfaConfiguration).toBe('OFF');
   });
 
   test('alarmTopicArn adds alarm and OK notifications; a topic prop takes precedence', () => {
     const arn = 'arn:aws:sns:eu-west-1:123456789012:ops-alerts';
-    const [, alarm] = onlyResource(buildStack({ alarmTopicArn: arn }).template, 'AWS::CloudWatch::Alarm');
+    const [, alarm] = onlyResource(sharedStack({ alarmTopicArn: arn }).template, 'AWS::CloudWatch::Alarm');
     expect(alarm.Properties).toMatchObject({ AlarmActions: [arn], OKActions: [arn] });
 
     const other = 'arn:aws:sns:eu-west-1:123456789012:other';
@@ -445,7 +445,7 @@ describe('options', () => {
     ],
   ])('WriteAttributes never contain an attribute the claims read (%s)', (_name, input) => {
     const config = parseStackConfig(input);
-    const [, client] = userClient(buildStack(input).template);
+    const [, client] = userClient(sharedStack(input).template);
     const writes = client.Properties?.WriteAttributes as string[];
     expect(writes.length).toBeGreaterThan(0);
     for (const attribute of config.claimAttributes) expect(writes).not.toContain(attribute);
@@ -454,7 +454,7 @@ describe('options', () => {
   });
 
   test('stackName names the stack', () => {
-    const { stack } = buildStack({ stackName: 'AuthDev' });
+    const { stack } = sharedStack({ stackName: 'AuthDev' });
     expect(stack.stackName).toBe('AuthDev');
   });
 });
@@ -466,7 +466,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['id tokens on Lite with MFA off and destroy', { tokenUse: 'id', mfa: 'off', removalPolicy: 'destroy' }],
     ['Plus with required MFA and an alarm topic', { featurePlan: 'plus', mfa: 'required', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }],
   ])('no unacknowledged finding, warnings included (%s)', (_name, input) => {
-    const { app } = buildStack(input);
+    const { app } = sharedStack(input);
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
@@ -479,13 +479,14 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('registered as a validation plugin, synth succeeds on the default config', () => {
-    const { app } = buildStack(EXAMPLE);
+    // Unsynthesized: an App synthesizes once, so a plugin added after a synth would never run.
+    const { app } = newStack(EXAMPLE);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 
   test('every acknowledgement carries a specific reason', () => {
-    const { app } = buildStack({ ...M2M_AND_OAUTH, mfa: 'optional' });
+    const { app } = sharedStack({ ...M2M_AND_OAUTH, mfa: 'optional' });
     const acknowledgements = app.node
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
