@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InvalidInputError } from '../lambda/errors';
+import { ChildProcessError, InvalidInputError } from '../lambda/errors';
 import { render } from '../hasura-config/formats';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
@@ -35,23 +35,21 @@ export interface StartOptions {
   force: boolean;
 }
 
+const START_OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  once: { type: 'boolean', default: false },
+  port: { type: 'string' },
+  'lambda-port': { type: 'string' },
+  'cdk-json': { type: 'string', default: path.join(ROOT, 'cdk.json') },
+  out: { type: 'string', default: path.join(ROOT, 'hasura-config', 'local.env') },
+  force: { type: 'boolean', default: false },
+} as const;
+
 export function readOptions(argv: string[]): StartOptions {
-  let values;
+  const parse = () => parseArgs({ args: argv, strict: true, allowPositionals: false, options: START_OPTIONS }).values;
+  let values: ReturnType<typeof parse>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h', default: false },
-        once: { type: 'boolean', default: false },
-        port: { type: 'string' },
-        'lambda-port': { type: 'string' },
-        'cdk-json': { type: 'string', default: path.join(ROOT, 'cdk.json') },
-        out: { type: 'string', default: path.join(ROOT, 'hasura-config', 'local.env') },
-        force: { type: 'boolean', default: false },
-      },
-    }));
+    values = parse();
   } catch (error) {
     // parseArgs's own sentence says what is wrong; it has no single option to name.
     throw new InvalidInputError('arguments', 'the options npm start -- --help shows', (error as Error).message);
@@ -63,13 +61,13 @@ export function readOptions(argv: string[]): StartOptions {
     return n;
   };
   return {
-    help: values.help!,
-    once: values.once!,
+    help: values.help,
+    once: values.once,
     cognitoPort: port('port', values.port),
     lambdaPort: port('lambda-port', values['lambda-port']),
-    cdkJson: path.resolve(values['cdk-json']!),
-    out: path.resolve(values.out!),
-    force: values.force!,
+    cdkJson: path.resolve(values['cdk-json']),
+    out: path.resolve(values.out),
+    force: values.force,
   };
 }
 
@@ -125,14 +123,16 @@ async function showFlow(stack: LocalStack, config: StackConfig, options: StartOp
     const password = generatePassword(config.passwordMinLength);
     await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
     const tokens = await stack.signIn(user.email, password);
+    const idToken = tokens.IdToken;
+    if (idToken === undefined) throw new ChildProcessError('cognito-local answered a sign-in without an ID token', 'an ID token', 'none');
     print(userLine(user.email, password, user.groups));
     // The default role first, then the mapped role chosen with the x-hasura-role header.
     for (const requested of user.role ? [undefined, user.role] : [undefined]) {
       // A key set that cannot be loaded or a token that cannot be parsed throws: the flow stops, saying so.
-      const result = await checkToken({ ...target, token: tokens.IdToken!, role: requested });
+      const result = await checkToken({ ...target, token: idToken, role: requested });
       print([hasuraHeading(requested), ...describeTokenCheck(result).map((line) => `    ${line}`)].join('\n'));
     }
-    print(`  ID token: ${tokens.IdToken}\n`);
+    print(`  ID token: ${idToken}\n`);
   }
   print(hasuraHint(shownPath(options.out)));
 }

@@ -128,12 +128,18 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
   if (values.stack !== undefined) throw new InvalidInputError('--stack', '--outputs FILE with it', 'no --outputs');
   const endpointText = stringOption(values, 'endpoint');
   const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
-  const missing = (['region', 'user-pool-id', 'client-id'] as const).filter((name) => values[name] === undefined);
-  if (missing.length > 0) {
-    throw new InvalidInputError(`--${missing[0]}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
+  const required = (name: 'region' | 'user-pool-id') => {
+    const value = stringOption(values, name);
+    if (value === undefined) throw new InvalidInputError(`--${name}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
+    return value;
+  };
+  const regionText = required('region');
+  const userPoolIdText = required('user-pool-id');
+  if (values['client-id'] === undefined) {
+    throw new InvalidInputError('--client-id', '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
   }
-  const region = checkRegion(stringOption(values, 'region')!, '--region');
-  const userPoolId = checkUserPoolId(stringOption(values, 'user-pool-id')!, region, endpoint, '--user-pool-id');
+  const region = checkRegion(regionText, '--region');
+  const userPoolId = checkUserPoolId(userPoolIdText, region, endpoint, '--user-pool-id');
   const clientIds: string[] = [];
   for (const id of values['client-id'] as string[]) {
     if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);

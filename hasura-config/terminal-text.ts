@@ -27,6 +27,8 @@ export function quoted(text: string): string {
 }
 
 /** `JSON.stringify(value)` with every unsafe character escaped (still valid JSON); undefined for undefined. */
+export function quotedJson(value: object | string | number | boolean | null): string;
+export function quotedJson(value: unknown): string | undefined;
 export function quotedJson(value: unknown): string | undefined {
   const json = JSON.stringify(value) as string | undefined;
   return json === undefined ? undefined : escapedJson(json);

@@ -125,9 +125,7 @@ const ROLE: StringRule = { pattern: /^\S(?:.{0,126}\S)?$/s, expected: 'a role na
 // spaces or control characters (\0-\x1f, \x7f-\x9f: the set \p{Cc} names). Spelled as ranges: \p{Cc}
 // needs the u flag, under which {1,128} counts code points rather than UTF-16 units and so accepts
 // longer names, and its first use costs 0.5-1 ms of a fresh load (npm run bench).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 const GROUP: StringRule = { pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,128}$/, expected: 'a Cognito group name of 1-128 characters without spaces' };
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 const ATTRIBUTE: StringRule = { pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,32}$/, expected: 'a user attribute name such as "sub" or "custom:org_id"' };
 // Hasura lower-cases session variable names; the canonical form avoids two names differing in case.
 const SESSION_VARIABLE: StringRule = {

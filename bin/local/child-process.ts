@@ -3,6 +3,7 @@
  * outlives a kill), waited for until ready, and watched so that a crash stops everything. Each one
  * exits by itself when this process is gone, even after a SIGKILL (exit-with-parent.cjs).
  */
+import type { Readable } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { ChildProcessError } from '../../lambda/errors';
@@ -48,8 +49,10 @@ export async function startChild(options: ChildOptions): Promise<Child> {
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
+  // stdio is ['ignore', 'pipe', 'pipe', 'ipc'], so both streams exist; the types cannot know it.
+  const { stdout, stderr: stderrStream } = child as typeof child & { stdout: Readable; stderr: Readable };
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  stderrStream.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const tail = () => stderr.trim().split('\n').slice(-5).join('\n');
@@ -88,24 +91,26 @@ export async function startChild(options: ChildOptions): Promise<Child> {
     clearTimeout(timer);
   }
   exited.catch(() => undefined); // a later exit is reported through the crash watcher instead
-  child.stdout!.resume(); // drain its log so a full pipe never blocks it
+  stdout.resume(); // drain its log so a full pipe never blocks it
   return handle;
 }
 
 /** Resolves once a line matching `pattern` appears on the child's stdout. */
 export function stdoutLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  const stdout = child.stdout;
+  if (stdout === null) return Promise.reject(new ChildProcessError('the child has no stdout pipe', 'a piped stdout', 'none'));
   return new Promise((resolve) => {
     let buffer = '';
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = pattern.exec(buffer);
       if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
+        stdout.off('data', onData);
+        stdout.resume();
         resolve(match);
       }
     };
-    child.stdout!.on('data', onData);
+    stdout.on('data', onData);
   });
 }
 

@@ -207,7 +207,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clientId,
       lambdaPort,
       workDir,
-      pids: children.map((child) => child.process.pid!),
+      // Every child was started and is running (startChild waited for it), so each has a pid.
+      pids: children.flatMap((child) => (child.process.pid === undefined ? [] : [child.process.pid])),
       claims,
       cognito,
       createClient,

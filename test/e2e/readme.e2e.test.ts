@@ -34,7 +34,7 @@ interface ShellBlock {
 function shellBlocks(markdown: string): ShellBlock[] {
   const blocks: ShellBlock[] = [];
   const fence = /^```(sh|bash|shell)\b([^\n]*)\n([\s\S]*?)^```$/gm;
-  for (let match; (match = fence.exec(markdown)); ) {
+  for (const match of markdown.matchAll(fence)) {
     const words = match[2].trim().split(/\s+/).filter(Boolean);
     blocks.push({
       marker: MARKERS.find((m) => words.includes(m)),

@@ -81,7 +81,9 @@ async function startServing(): Promise<Run> {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let output = '';
-  const collect = (chunk: Buffer) => void (output += chunk.toString());
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
   npm.stdout!.on('data', collect);
   npm.stderr!.on('data', collect);
   await new Promise<void>((resolve, reject) => {

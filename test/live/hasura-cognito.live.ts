@@ -254,7 +254,10 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
 
     const hasura = async (token: string, role?: string) => {
       let out = '';
-      const io = { stdout: (text: string) => void (out += text), stderr: (text: string) => void (out += text) };
+      const write = (text: string) => {
+        out += text;
+      };
+      const io = { stdout: write, stderr: write };
       const code = await checkToken(['--outputs', outputsFile, '--stack', stackName, '--token', token, ...(role === undefined ? [] : ['--role', role])], io);
       return { code, out };
     };

@@ -83,7 +83,10 @@ function deepFreeze(value: unknown): void {
   for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
-export type TemplateResource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, any> };
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template's properties are untyped JSON; tests read them by path.
+type TemplateJson = Record<string, any>;
+
+export type TemplateResource = { Type: string; Properties?: TemplateJson; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: TemplateJson };
 
 export function resourcesOfType(template: Template, type: string): [string, TemplateResource][] {
   return Object.entries(template.toJSON().Resources as Record<string, TemplateResource>).filter(([, r]) => r.Type === type);
@@ -117,6 +120,6 @@ export function evaluate(value: unknown, refs: Record<string, string>): string {
 }
 
 function lookup(refs: Record<string, string>, key: string): string {
-  if (!Object.prototype.hasOwnProperty.call(refs, key)) throw new Error(`no value given for ${key}`);
+  if (!Object.hasOwn(refs, key)) throw new Error(`no value given for ${key}`);
   return refs[key];
 }

@@ -59,7 +59,7 @@ function dependencyGraph(template: Template): Map<string, Set<string>> {
   const resources = template.toJSON().Resources as Record<string, TemplateResource>;
   const graph = new Map<string, Set<string>>();
   const collect = (value: unknown, into: Set<string>): void => {
-    if (Array.isArray(value)) value.forEach((v) => collect(v, into));
+    if (Array.isArray(value)) for (const v of value) collect(v, into);
     else if (typeof value === 'object' && value !== null) {
       for (const [key, inner] of Object.entries(value)) {
         if (key === 'Ref' && typeof inner === 'string' && inner in resources) into.add(inner);
@@ -164,7 +164,7 @@ describe('default config (the cdk.json example)', () => {
     const [, client] = userClient(template);
     expect(resourcesOfType(template, 'AWS::Cognito::UserPoolClient')).toHaveLength(1);
     expect(client.Properties?.GenerateSecret).not.toBe(true);
-    expect([...client.Properties?.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect([...(client.Properties?.ExplicitAuthFlows ?? [])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
     expect(client.Properties?.PreventUserExistenceErrors).toBe('ENABLED');
     expect(client.Properties?.AllowedOAuthFlowsUserPoolClient).toBe(false);
     expect(client.Properties?.AllowedOAuthFlows).toBeUndefined();
@@ -220,13 +220,13 @@ describe('default config (the cdk.json example)', () => {
       TreatMissingData: 'notBreaching',
     });
     expect(alarm.Properties?.AlarmActions).toBeUndefined();
-    const metrics = alarm.Properties?.Metrics as { Expression?: string; MetricStat?: any; Id: string }[];
+    const metrics = alarm.Properties?.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } }; Id: string }[];
     expect(metrics.find((m) => m.Expression !== undefined)?.Expression).toBe('errors + throttles');
     const stats = metrics.filter((m) => m.MetricStat !== undefined);
-    expect(stats.map((m) => m.MetricStat.Metric.MetricName).sort()).toEqual(['Errors', 'Throttles']);
+    expect(stats.map((m) => m.MetricStat?.Metric.MetricName).sort()).toEqual(['Errors', 'Throttles']);
     for (const m of stats) {
       expect(m.MetricStat).toMatchObject({ Period: 300, Stat: 'Sum' });
-      expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: fnId } }]);
+      expect(m.MetricStat?.Metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: fnId } }]);
     }
   });
 
@@ -409,7 +409,7 @@ describe('options', () => {
       Policies: { PasswordPolicy: { MinimumLength: 16 } },
     });
     const [, client] = userClient(template);
-    expect([...client.Properties?.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect([...(client.Properties?.ExplicitAuthFlows ?? [])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
     expect(client.Properties).toMatchObject({ AccessTokenValidity: 15, IdTokenValidity: 30, RefreshTokenValidity: 7 * 24 * 60 });
     expect(onlyResource(template, 'AWS::Logs::LogGroup')[1].Properties?.RetentionInDays).toBe(365);
   });

@@ -46,7 +46,13 @@ type Main<Io> = (argv: readonly string[], io: Io) => Promise<number>;
 export async function runMain<Extra extends object>(main: Main<Extra & { stdout(t: string): void; stderr(t: string): void }>, argv: string[], extra?: Extra): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
-  const io = { ...(extra as Extra), stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) };
+  const io = { ...(extra as Extra), stdout: (t: string) => {
+      stdout += t;
+    },
+    stderr: (t: string) => {
+      stderr += t;
+    },
+  };
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }

@@ -21,7 +21,6 @@ import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-gener
 
 const RUNS = 10_000;
 
-// eslint-disable-next-line no-control-regex
 const role = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && !/[\u0000-\u001f\u007f]/.test(s));
 // fast-check slips in known troublemakers such as "__proto__"; the parser refuses those as keys.
 const notPrototypeName = (s: string) => !PROTOTYPE_NAMES.includes(s);
