@@ -62,7 +62,8 @@ function percentile(values: number[], p: number): number {
 function loadTimes(files: Record<string, string>): Record<string, number[]> {
   // The end time is taken before process.stdout is touched: its first use sets up the stream,
   // several milliseconds that are no part of the load.
-  const script = 'const t=process.hrtime.bigint();require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;process.stdout.write(String(ms))';
+  const script =
+    'const t=process.hrtime.bigint();require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;process.stdout.write(String(ms))';
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
   for (let i = 0; i < LOAD_SAMPLES; i++) {
     // Interleaved, so drift in machine load hits every variant alike.
@@ -98,10 +99,14 @@ function warmLoadTimes(files: Record<string, string>, dir: string): Record<strin
     }
     process.stdout.write(JSON.stringify(samples));`;
   const copies = fs.mkdtempSync(path.join(dir, 'warm-'));
-  const out = execFileSync(process.execPath, ['-e', script, copies, String(WARM_LOAD_ROUNDS), String(WARM_LOAD_WARMUP), ...Object.values(files)], {
-    env: { ...process.env, HASURA_CLAIMS_CONFIG: CONFIG },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['-e', script, copies, String(WARM_LOAD_ROUNDS), String(WARM_LOAD_WARMUP), ...Object.values(files)],
+    {
+      env: { ...process.env, HASURA_CLAIMS_CONFIG: CONFIG },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const samples: number[][] = JSON.parse(out.toString());
   return Object.fromEntries(Object.keys(files).map((name, i) => [name, samples[i]]));
 }
@@ -165,7 +170,10 @@ async function main(): Promise<void> {
     const ourHandler: Handler = require(ours).handler;
     const baseHandler: Handler = require(baseline).handler;
     console.log(`3. Per invocation, ${ROUNDS} alternating rounds of ${CALLS_PER_ROUND} calls, medians`);
-    const events = [['V1', event('pretoken-v1-authentication')], ['V2', event('pretoken-v2-hostedauth-groups')]] as const;
+    const events = [
+      ['V1', event('pretoken-v1-authentication')],
+      ['V2', event('pretoken-v2-hostedauth-groups')],
+    ] as const;
     // Like for like: both handlers must answer each event with the same response.
     for (const [label, input] of events) {
       const [mine, base] = await Promise.all([ourHandler, baseHandler].map(async (h) => JSON.stringify(await h(structuredClone(input)))));

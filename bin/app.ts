@@ -11,7 +11,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HasuraCognitoError } from '../lambda/errors';
 import { HasuraCognitoStack } from '../lib/hasura-cognito-stack';
-import { STACK_CONFIG_CONTEXT_KEY, parseStackConfig } from '../lib/stack-config';
+import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY } from '../lib/stack-config';
 
 /**
  * Parses the `hasuraCognito` context, creates the stack, and registers the cdk-nag AwsSolutions

@@ -12,16 +12,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ChildProcessError, InvalidInputError } from '../lambda/errors';
 import { render } from '../hasura-config/formats';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
-import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
-import { generatePassword, localClaimsConfig, startLocalStack, type LocalStack } from './local/local-stack';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
-import { watchStopRequests, type StopRequests } from './local/stop-requests';
+import { ChildProcessError, InvalidInputError } from '../lambda/errors';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
+import { generatePassword, type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
+import { type StopRequests, watchStopRequests } from './local/stop-requests';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -90,10 +90,18 @@ export function validate(options: StartOptions): StackConfig {
 }
 
 /** Prints the pool, writes the Hasura env file, signs in the demo users and says what Hasura does with their tokens. */
-async function showFlow(stack: LocalStack, config: StackConfig, options: StartOptions, changes: readonly string[], print: (text: string) => void): Promise<void> {
+async function showFlow(
+  stack: LocalStack,
+  config: StackConfig,
+  options: StartOptions,
+  changes: readonly string[],
+  print: (text: string) => void,
+): Promise<void> {
   print(`cognito-local      ${stack.endpoint} (user pool ${printable(stack.userPoolId)}, app client ${printable(stack.clientId)})`);
   print(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
-  print(`Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`);
+  print(
+    `Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`,
+  );
 
   // Demo users: one with no group, one in the first mapped group. Values for custom attributes the claims read.
   const attributes = Object.fromEntries(
@@ -145,7 +153,12 @@ async function run(options: StartOptions, stopRequests: StopRequests): Promise<n
   let crash: (error: Error) => void = () => undefined;
   const crashed = new Promise<never>((_, reject) => (crash = reject));
   crashed.catch(() => undefined); // awaited below only if it happens
-  const stack = await startLocalStack({ config, cognitoPort: options.cognitoPort, lambdaPort: options.lambdaPort, onCrash: (error) => crash(error) });
+  const stack = await startLocalStack({
+    config,
+    cognitoPort: options.cognitoPort,
+    lambdaPort: options.lambdaPort,
+    onCrash: (error) => crash(error),
+  });
   let stopped = stopRequests.reason() !== undefined;
   try {
     // A stop requested while the stack was starting skips the flow: nothing more is started or written.

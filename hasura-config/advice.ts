@@ -41,7 +41,10 @@ export function adviceFor(input: AdviceInput): string | undefined {
   }
   if (message.endsWith('JWTExpired')) {
     const exp = typeof payload?.exp === 'number' ? payload.exp : undefined;
-    const when = exp === undefined ? '' : ` at ${new Date(exp * 1000).toISOString()} (${Math.round(input.now - exp)} s ago, allowed skew ${secret.allowed_skew} s)`;
+    const when =
+      exp === undefined
+        ? ''
+        : ` at ${new Date(exp * 1000).toISOString()} (${Math.round(input.now - exp)} s ago, allowed skew ${secret.allowed_skew} s)`;
     return `The token expired${when}: sign in again or get fresh tokens with the refresh token.`;
   }
   if (rejection.code === 'access-denied') {

@@ -2,9 +2,10 @@
  * Writes a file so that readers see either the old content or the whole new content, never a
  * partial or empty file: a temporary file in the same directory, fsync, rename over the target.
  */
+
+import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { InvalidInputError, OutputExistsError } from '../lambda/errors';
 
 export type WriteOutcome = 'written' | 'unchanged';
@@ -59,7 +60,11 @@ function readExisting(path: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new InvalidInputError(`--out ${path}`, 'a regular file or no file', code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? 'error'})`);
+    throw new InvalidInputError(
+      `--out ${path}`,
+      'a regular file or no file',
+      code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? 'error'})`,
+    );
   }
 }
 

@@ -9,8 +9,8 @@
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { InvalidInputError } from '../lambda/errors';
-import { parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
-import { MAX_STDIN_BYTES, reportUsageError, runAsProcess, type CliIo } from './cli-io';
+import { POOL_OPTIONS, parseOptions, resolvePoolTarget, stringOption } from './cli-args';
+import { type CliIo, MAX_STDIN_BYTES, reportUsageError, runAsProcess } from './cli-io';
 import { checkToken, describeTokenCheck } from './token-check';
 
 const PROGRAM = 'check-token';

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../lambda/errors';
 import { cognitoIssuer, hasuraUrlExpectation, isAppClientId, type UserPoolLocation } from '../lib/hasura-jwt-secret';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { readStackOutputs } from './outputs-file';
-import { poolTargetFromIds, type PoolTarget, type TargetClaims } from './pool-target';
+import { type PoolTarget, poolTargetFromIds, type TargetClaims } from './pool-target';
 import { quoted } from './terminal-text';
 
 export interface OptionSpec {
@@ -38,7 +38,8 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
+    if (token.kind === 'positional')
+      throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
     if (token.kind === 'option-terminator') throw new InvalidInputError('--', 'options only', 'an option terminator');
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (spec === undefined) throw new InvalidInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
@@ -130,7 +131,8 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
   const endpoint = endpointText === undefined ? undefined : checkEndpoint(endpointText);
   const required = (name: 'region' | 'user-pool-id') => {
     const value = stringOption(values, name);
-    if (value === undefined) throw new InvalidInputError(`--${name}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
+    if (value === undefined)
+      throw new InvalidInputError(`--${name}`, '--outputs FILE, or --region, --user-pool-id and --client-id', 'no value');
     return value;
   };
   const regionText = required('region');
@@ -159,13 +161,21 @@ function targetFromStack(outputs: string, values: OptionValues): PoolTarget {
   for (const id of stack.clientIds) checkClientId(id, `${at} ${STACK_OUTPUTS.userPoolClientId}/${STACK_OUTPUTS.machineClientIds}`);
   const secret = stack.hasuraJwtSecret;
   if (secret === undefined) {
-    throw new InvalidInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret}`, `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`, 'no such output');
+    throw new InvalidInputError(
+      `${at} ${STACK_OUTPUTS.hasuraJwtSecret}`,
+      `the stack's Hasura JWT config (redeploy the stack: npx cdk deploy --outputs-file ${outputs})`,
+      'no such output',
+    );
   }
   // The signature check trusts this pool's keys: the secret must name the same pool.
   const pool: UserPoolLocation = { region, userPoolId };
   const issuer = cognitoIssuer(pool);
   if (secret.issuer !== issuer) {
-    throw new InvalidInputError(`${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`, `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`, quoted(secret.issuer));
+    throw new InvalidInputError(
+      `${at} ${STACK_OUTPUTS.hasuraJwtSecret} field issuer`,
+      `${issuer} (the issuer of output ${STACK_OUTPUTS.userPoolId})`,
+      quoted(secret.issuer),
+    );
   }
   // Checked with the secret's claims, as the Lambda's parser checks them together.
   const { tokenUse } = resolveClaimsOptions(values, { namespace: secret.claims_namespace, claimsFormat: secret.claims_format });

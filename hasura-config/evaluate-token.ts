@@ -4,15 +4,15 @@
  */
 import {
   applyHasuraRules,
-  decodeJwt,
-  issuerPreMatch,
-  tokenFromAuthorizationHeader,
-  unverifiedPayload,
   type DecodedJwt,
+  decodeJwt,
   type HasuraJwtRulesConfig,
   type HasuraOutcome,
   type HasuraRejection,
+  issuerPreMatch,
   type JsonObject,
+  tokenFromAuthorizationHeader,
+  unverifiedPayload,
 } from './hasura-jwt-rules';
 
 export type SignatureCheck = (token: string, decoded: DecodedJwt) => Promise<HasuraRejection | undefined>;

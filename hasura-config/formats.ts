@@ -2,8 +2,8 @@
  * The generator's output formats, as pure functions of the generated config. No I/O here.
  */
 import type { TokenUse } from '../lambda/claims-config';
-import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { InvalidInputError } from '../lambda/errors';
+import type { HasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { isSafeToPrint, quoted, quotedJson } from './terminal-text';
 
 export const FORMATS = ['env', 'json', 'compose', 'ddn'] as const;

@@ -5,10 +5,10 @@
  * A thin shell: options in, a typed RenderInput to `render`, the text to `writeFileAtomic` or stdout.
  */
 import { InvalidInputError } from '../lambda/errors';
-import { checkRoleName, parseOptions, POOL_OPTIONS, resolvePoolTarget, stringOption } from './cli-args';
-import { reportUsageError, runAsProcess, type CliIo } from './cli-io';
 import { writeFileAtomic } from './atomic-write';
-import { DEFAULT_ENV_FILE, FILE_MODES, FORMATS, render, type Format } from './formats';
+import { checkRoleName, POOL_OPTIONS, parseOptions, resolvePoolTarget, stringOption } from './cli-args';
+import { type CliIo, reportUsageError, runAsProcess } from './cli-io';
+import { DEFAULT_ENV_FILE, FILE_MODES, FORMATS, type Format, render } from './formats';
 import { printable, quoted } from './terminal-text';
 
 const PROGRAM = 'hasura-config';
@@ -46,7 +46,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const envFile = stringOption(values, 'env-file');
     if (envFile !== undefined) {
-      if (format !== 'compose') throw new InvalidInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
+      if (format !== 'compose')
+        throw new InvalidInputError('--env-file', '--format compose (it names the env file compose loads)', `--format ${format}`);
       if (!/^(?!\/)[\w][\w.\-/]*$/.test(envFile) || envFile.split('/').includes('..')) {
         throw new InvalidInputError('--env-file', `a relative file name such as ${DEFAULT_ENV_FILE}`, quoted(envFile));
       }

@@ -12,7 +12,7 @@
  * internals (the detail after `JSONDecodeError`, `JWTClaimsSetDecodeError` or base64 errors) are
  * best effort, as the reference says.
  */
-import { DEFAULT_CLAIMS_NAMESPACE, type ClaimsFormat } from '../lambda/claims-config';
+import { type ClaimsFormat, DEFAULT_CLAIMS_NAMESPACE } from '../lambda/claims-config';
 
 export type HasuraErrorCode = 'invalid-headers' | 'invalid-jwt' | 'jwt-invalid-claims' | 'jwt-missing-role-claims' | 'access-denied';
 
@@ -53,8 +53,21 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set(['aud', 'exp', 'ia
 
 /** Algorithms jose can decode in a JWS header; anything else fails header decoding (section 2). */
 const JOSE_ALGORITHMS: ReadonlySet<string> = new Set([
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512', 'ES256K', 'EdDSA', 'none',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'ES256K',
+  'EdDSA',
+  'none',
 ]);
 
 export function reject(code: HasuraErrorCode, message: string): HasuraRejection {
@@ -102,7 +115,8 @@ export function decodeJwt(token: string): DecodedJwt | HasuraRejection {
   const header = parseJsonObject(headerText);
   if (header === undefined) return verifyFailure('JWSError (JSONDecodeError "Error in $: the JWS header is not a JSON object")');
   if (typeof header.alg !== 'string') return verifyFailure('JWSError (JSONDecodeError "Error in $: key \\"alg\\" not found")');
-  if (!JOSE_ALGORITHMS.has(header.alg)) return verifyFailure(`JWSError (JSONDecodeError "Error in $.alg: unrecognized value ${header.alg}")`);
+  if (!JOSE_ALGORITHMS.has(header.alg))
+    return verifyFailure(`JWSError (JSONDecodeError "Error in $.alg: unrecognized value ${header.alg}")`);
   if (header.crit !== undefined) return verifyFailure('JWSError (JSONDecodeError "Error in $.crit: unsupported critical header")');
   const payload = parseJsonObject(payloadText);
   if (payload === undefined) return verifyFailure('JWTClaimsSetDecodeError "Error in $: the claims set is not a JSON object"');
@@ -114,7 +128,8 @@ export function decodeJwt(token: string): DecodedJwt | HasuraRejection {
 /** jose's ClaimsSet parser: registered claims have fixed types; `null` means absent. */
 function claimsSetTypeError(payload: JsonObject): string | undefined {
   const checkStringOrUri = (value: unknown, path: string): string | undefined => {
-    if (typeof value !== 'string') return `Error in ${path}: parsing StringOrURI failed, expected String, but encountered ${aesonType(value)}`;
+    if (typeof value !== 'string')
+      return `Error in ${path}: parsing StringOrURI failed, expected String, but encountered ${aesonType(value)}`;
     if (value.includes(':') && !isUri(value)) return `Error in ${path}: not a URI: ${value}`;
     return undefined;
   };
@@ -169,9 +184,11 @@ export function validateClaimsSet(payload: JsonObject, config: HasuraJwtRulesCon
   const aud = payload.aud;
   if (aud !== undefined && aud !== null) {
     const audiences = Array.isArray(aud) ? aud : [aud];
-    const configured = config.audience === undefined ? undefined : typeof config.audience === 'string' ? [config.audience] : config.audience;
+    const configured =
+      config.audience === undefined ? undefined : typeof config.audience === 'string' ? [config.audience] : config.audience;
     // `or []` is False: an empty aud array fails even with no audience configured.
-    if (!audiences.some((value) => configured === undefined || configured.includes(value as string))) return verifyFailure('JWTNotInAudience');
+    if (!audiences.some((value) => configured === undefined || configured.includes(value as string)))
+      return verifyFailure('JWTNotInAudience');
   }
   return undefined;
 }
@@ -212,7 +229,10 @@ export function sessionFromClaims(payload: JsonObject, config: HasuraJwtRulesCon
   if (!claims.has('x-hasura-allowed-roles')) return reject('jwt-missing-role-claims', 'JWT claim does not contain x-hasura-allowed-roles');
   const allowedRoles = claims.get('x-hasura-allowed-roles');
   if (!Array.isArray(allowedRoles)) {
-    return reject('jwt-invalid-claims', `invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, but encountered ${aesonType(allowedRoles)}`);
+    return reject(
+      'jwt-invalid-claims',
+      `invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, but encountered ${aesonType(allowedRoles)}`,
+    );
   }
   for (const role of allowedRoles) {
     const problem = roleNameProblem(role);
@@ -242,7 +262,11 @@ export function sessionFromClaims(payload: JsonObject, config: HasuraJwtRulesCon
   delete sessionVariables['x-hasura-admin-secret'];
   delete sessionVariables['x-hasura-access-key'];
   sessionVariables['x-hasura-role'] = role;
-  const sorted = Object.fromEntries(Object.keys(sessionVariables).sort(compareCodeUnits).map((key) => [key, sessionVariables[key]]));
+  const sorted = Object.fromEntries(
+    Object.keys(sessionVariables)
+      .sort(compareCodeUnits)
+      .map((key) => [key, sessionVariables[key]]),
+  );
   return { ok: true, role, sessionVariables: sorted };
 }
 

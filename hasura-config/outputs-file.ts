@@ -4,10 +4,10 @@
  * the machine client ids output exists only when machine clients do ("id1,id2").
  */
 import { readFileSync } from 'node:fs';
-import { parseHasuraJwtSecret, type HasuraJwtSecret } from '../lib/hasura-jwt-secret';
+import { InvalidInputError } from '../lambda/errors';
+import { type HasuraJwtSecret, parseHasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { DEFAULT_STACK_NAME } from '../lib/stack-config';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
-import { InvalidInputError } from '../lambda/errors';
 import { quoted } from './terminal-text';
 
 /** What the generator needs from one stack's outputs. */
@@ -28,7 +28,11 @@ export function readStackOutputs(path: string, stack: string | undefined): Stack
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(`--outputs ${path}`, 'a readable cdk outputs file', code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? 'error'})`);
+    throw new InvalidInputError(
+      `--outputs ${path}`,
+      'a readable cdk outputs file',
+      code === 'ENOENT' ? 'no such file' : `an unreadable file (${code ?? 'error'})`,
+    );
   }
   return parseStackOutputs(text, path, stack);
 }
@@ -64,7 +68,8 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
   if (outputs[STACK_OUTPUTS.machineClientIds] !== undefined) {
     for (const id of read(STACK_OUTPUTS.machineClientIds).split(',')) {
       const trimmed = id.trim();
-      if (trimmed === '') throw new InvalidInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
+      if (trimmed === '')
+        throw new InvalidInputError(`${at} output ${STACK_OUTPUTS.machineClientIds}`, 'comma-separated client ids', 'an empty id');
       if (!clientIds.includes(trimmed)) clientIds.push(trimmed);
     }
   }

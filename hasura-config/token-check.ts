@@ -46,7 +46,8 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenCheck> {
     config: secret,
     roleHeader: input.role,
     now,
-    verifySignature: (jwt, decoded) => verifySignature(jwt, decoded, { userPoolId: pool.userPoolId, endpoint: pool.endpoint, jwksUri: secret.jwk_url }, fetcher),
+    verifySignature: (jwt, decoded) =>
+      verifySignature(jwt, decoded, { userPoolId: pool.userPoolId, endpoint: pool.endpoint, jwksUri: secret.jwk_url }, fetcher),
   });
   const { outcome } = evaluation;
   if (outcome.ok) return outcome;

@@ -8,8 +8,6 @@
  * every key is tried too.
  */
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache, type Jwks } from 'aws-jwt-verify/jwk';
-import type { Fetcher } from 'aws-jwt-verify/https';
 import {
   JwtInvalidClaimError,
   JwtInvalidSignatureAlgorithmError,
@@ -18,10 +16,12 @@ import {
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
 } from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
 import { JwksUnavailableError, TokenUncheckableError } from '../lambda/errors';
 import { isLoopbackHostname } from '../lib/loopback';
-import { reject, type DecodedJwt, type HasuraRejection } from './hasura-jwt-rules';
+import { type DecodedJwt, type HasuraRejection, reject } from './hasura-jwt-rules';
 
 export interface SignatureTarget {
   readonly userPoolId: string;
@@ -44,7 +44,9 @@ export const httpAndHttpsFetcher: Fetcher = {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
     if (!response.ok) {
       await response.body?.cancel();
-      throw new Error(response.status >= 300 && response.status < 400 ? `HTTP ${response.status}, a redirect, not followed` : `HTTP ${response.status}`);
+      throw new Error(
+        response.status >= 300 && response.status < 400 ? `HTTP ${response.status}, a redirect, not followed` : `HTTP ${response.status}`,
+      );
     }
     return response.arrayBuffer();
   },

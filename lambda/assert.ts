@@ -100,7 +100,12 @@ export function assertFields<Field extends string>(
  * A map whose keys pass `keys` and whose values pass `readValue`, as a frozen copy; the shared
  * empty map when it is absent.
  */
-export function readMap<T>(value: unknown, path: string, keys: StringRule, readValue: (value: unknown, path: string) => T): Readonly<Record<string, T>> {
+export function readMap<T>(
+  value: unknown,
+  path: string,
+  keys: StringRule,
+  readValue: (value: unknown, path: string) => T,
+): Readonly<Record<string, T>> {
   if (value === undefined) return EMPTY_MAP;
   assertObject(value, path);
   const entries: [string, T][] = [];

@@ -73,9 +73,32 @@ export type ClaimsConfigInput = {
  * to an access token with the app client id as its value; only the handler does that.
  */
 export const RESERVED_CLAIMS: readonly string[] = [
-  'acr', 'amr', 'aud', 'at_hash', 'auth_time', 'azp', 'client_id', 'cognito:groups', 'cognito:preferred_role', 'cognito:roles',
-  'cognito:username', 'device_key', 'event_id', 'exp', 'iat', 'identities', 'iss', 'jti', 'nbf', 'nonce', 'origin_jti', 'scope', 'sub',
-  'token_use', 'username', 'version',
+  'acr',
+  'amr',
+  'aud',
+  'at_hash',
+  'auth_time',
+  'azp',
+  'client_id',
+  'cognito:groups',
+  'cognito:preferred_role',
+  'cognito:roles',
+  'cognito:username',
+  'device_key',
+  'event_id',
+  'exp',
+  'iat',
+  'identities',
+  'iss',
+  'jti',
+  'nbf',
+  'nonce',
+  'origin_jti',
+  'scope',
+  'sub',
+  'token_use',
+  'username',
+  'version',
 ];
 
 /**
@@ -84,8 +107,26 @@ export const RESERVED_CLAIMS: readonly string[] = [
  * user has into the ID token as a claim of the same name, so none of them can be the namespace.
  */
 export const STANDARD_ATTRIBUTES = [
-  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
-  'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'sub', 'updated_at', 'website', 'zoneinfo',
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'sub',
+  'updated_at',
+  'website',
+  'zoneinfo',
 ] as const;
 export type StandardAttribute = (typeof STANDARD_ATTRIBUTES)[number];
 
@@ -94,8 +135,13 @@ export type StandardAttribute = (typeof STANDARD_ATTRIBUTES)[number];
  * strips (the secrets). A configured session variable must not use these names.
  */
 export const HASURA_RESERVED_SESSION_VARIABLES: readonly string[] = [
-  'x-hasura-allowed-roles', 'x-hasura-default-role', 'x-hasura-user-id', 'x-hasura-client-id', 'x-hasura-role',
-  'x-hasura-admin-secret', 'x-hasura-access-key',
+  'x-hasura-allowed-roles',
+  'x-hasura-default-role',
+  'x-hasura-user-id',
+  'x-hasura-client-id',
+  'x-hasura-role',
+  'x-hasura-admin-secret',
+  'x-hasura-access-key',
 ];
 
 /**
@@ -104,7 +150,14 @@ export const HASURA_RESERVED_SESSION_VARIABLES: readonly string[] = [
  * can read only the fields listed here.
  */
 const FIELDS = [
-  'namespace', 'claimsFormat', 'tokenUse', 'defaultRole', 'groupRoles', 'userIdAttribute', 'sessionVariables', 'machineClients',
+  'namespace',
+  'claimsFormat',
+  'tokenUse',
+  'defaultRole',
+  'groupRoles',
+  'userIdAttribute',
+  'sessionVariables',
+  'machineClients',
 ] as const satisfies readonly (keyof ClaimsConfig)[];
 export const CLAIMS_CONFIG_FIELDS: readonly (keyof ClaimsConfig)[] = FIELDS;
 
@@ -125,8 +178,14 @@ const ROLE: StringRule = { pattern: /^\S(?:.{0,126}\S)?$/s, expected: 'a role na
 // spaces or control characters (\0-\x1f, \x7f-\x9f: the set \p{Cc} names). Spelled as ranges: \p{Cc}
 // needs the u flag, under which {1,128} counts code points rather than UTF-16 units and so accepts
 // longer names, and its first use costs 0.5-1 ms of a fresh load (npm run bench).
-const GROUP: StringRule = { pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,128}$/, expected: 'a Cognito group name of 1-128 characters without spaces' };
-const ATTRIBUTE: StringRule = { pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,32}$/, expected: 'a user attribute name such as "sub" or "custom:org_id"' };
+const GROUP: StringRule = {
+  pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,128}$/,
+  expected: 'a Cognito group name of 1-128 characters without spaces',
+};
+const ATTRIBUTE: StringRule = {
+  pattern: /^[^\s\0-\x1f\x7f-\x9f]{1,32}$/,
+  expected: 'a user attribute name such as "sub" or "custom:org_id"',
+};
 // Hasura lower-cases session variable names; the canonical form avoids two names differing in case.
 const SESSION_VARIABLE: StringRule = {
   pattern: /^x-hasura-[a-z0-9][a-z0-9_-]*$/,

@@ -11,22 +11,22 @@
  * `constructor.name` would be useless in logs.
  */
 export {
+  // npm start's local flow.
+  ChildProcessError,
+  ClaimsTooLargeError,
   HasuraCognitoError,
   // Configuration, options and input files, in every layer.
   InvalidInputError,
-  // The trigger: a sign-in that must not get a token.
-  type SignInRejection,
-  SignInRejectedError,
+  JwksUnavailableError,
   MissingUserIdError,
-  ClaimsTooLargeError,
-  UnsupportedEventError,
   // hasura-config's CLIs.
   OutputExistsError,
-  JwksUnavailableError,
-  TokenUncheckableError,
-  // npm start's local flow.
-  ChildProcessError,
   PortUnavailableError,
+  SignInRejectedError,
+  // The trigger: a sign-in that must not get a token.
+  type SignInRejection,
+  TokenUncheckableError,
+  UnsupportedEventError,
 };
 
 /**

@@ -2,7 +2,7 @@
  * Pure claim logic: from a user's groups and attributes (or an M2M client id) to Hasura's claims.
  * No I/O, no event shapes; the handler adapts Cognito events to these functions.
  */
-import { MAX_HASURA_CLAIM_BYTES, type ClaimsConfig } from './claims-config';
+import { type ClaimsConfig, MAX_HASURA_CLAIM_BYTES } from './claims-config';
 import { ClaimsTooLargeError, MissingUserIdError } from './errors';
 
 /** The object Hasura reads under the claims namespace. Every value but the roles is a string. */

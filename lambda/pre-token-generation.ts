@@ -10,7 +10,7 @@
  * Cognito then issues no token and shows the error's fixed, user-safe message; the Lambda runtime
  * logs the error's `code`, `expected` and `found` for operators.
  */
-import { CLAIMS_CONFIG_ENV, parseClaimsConfigJson, type ClaimsConfig } from './claims-config';
+import { CLAIMS_CONFIG_ENV, type ClaimsConfig, parseClaimsConfigJson } from './claims-config';
 import { UnsupportedEventError } from './errors';
 import { CLIENT_CREDENTIALS_SOURCE, type PreTokenGenerationEvent } from './events';
 import { buildHasuraClaims, buildMachineClaims, encodeHasuraClaims } from './hasura-claims';
@@ -71,7 +71,8 @@ function readGroups(request: PreTokenGenerationEvent['request']): readonly strin
   if (groups == null) return [];
   if (!Array.isArray(groups)) throw new UnsupportedEventError('groupsToOverride: an array of strings', typeName(groups));
   for (let i = 0; i < groups.length; i++) {
-    if (typeof groups[i] !== 'string') throw new UnsupportedEventError('groupsToOverride: an array of strings', `an array with ${typeName(groups[i])} at ${i}`);
+    if (typeof groups[i] !== 'string')
+      throw new UnsupportedEventError('groupsToOverride: an array of strings', `an array with ${typeName(groups[i])} at ${i}`);
   }
   return groups;
 }
@@ -80,7 +81,8 @@ function readGroups(request: PreTokenGenerationEvent['request']): readonly strin
 function readUserAttributes(request: PreTokenGenerationEvent['request']): Readonly<Record<string, unknown>> {
   const attributes: unknown = request.userAttributes;
   if (attributes == null) return {};
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) throw new UnsupportedEventError('userAttributes: an object', typeName(attributes));
+  if (typeof attributes !== 'object' || Array.isArray(attributes))
+    throw new UnsupportedEventError('userAttributes: an object', typeName(attributes));
   return attributes as Readonly<Record<string, unknown>>;
 }
 

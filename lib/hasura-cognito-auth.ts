@@ -11,27 +11,33 @@
 import * as path from 'node:path';
 import {
   ArnFormat,
-  Duration,
-  Names,
-  RemovalPolicy,
-  Stack,
-  Token,
-  Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
   aws_cognito as cognito,
+  Duration,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
   aws_logs as logs,
+  Names,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+  Stack,
   aws_sns as sns,
+  Token,
+  Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { fieldPath, serializeClaimsConfig, type ClaimsConfig, type MachineClientConfig, type StandardAttribute } from '../lambda/claims-config';
+import {
+  type ClaimsConfig,
+  fieldPath,
+  type MachineClientConfig,
+  type StandardAttribute,
+  serializeClaimsConfig,
+} from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './lambda-bundling';
-import { lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, type AuthConfig, type FeaturePlanName, type TriggerVersion } from './stack-config';
+import { type AuthConfig, type FeaturePlanName, lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';

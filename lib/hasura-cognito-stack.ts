@@ -24,7 +24,7 @@ export class HasuraCognitoStack extends Stack {
       description: 'Public app client id that users sign in with',
     });
     new CfnOutput(this, STACK_OUTPUTS.region, { value: this.region, description: 'Region of the user pool' });
-    new CfnOutput(this, STACK_OUTPUTS.issuer, { value: auth.issuer, description: 'iss of the pool\'s tokens' });
+    new CfnOutput(this, STACK_OUTPUTS.issuer, { value: auth.issuer, description: "iss of the pool's tokens" });
     new CfnOutput(this, STACK_OUTPUTS.jwksUrl, { value: auth.jwksUrl, description: 'JSON Web Key Set of the pool' });
     new CfnOutput(this, STACK_OUTPUTS.hasuraJwtSecret, {
       value: auth.hasuraJwtSecret(),
@@ -33,7 +33,10 @@ export class HasuraCognitoStack extends Stack {
     const machineClients = Object.values(auth.machineClients);
     if (machineClients.length > 0) {
       new CfnOutput(this, STACK_OUTPUTS.machineClientIds, {
-        value: Fn.join(',', machineClients.map((client) => client.userPoolClientId)),
+        value: Fn.join(
+          ',',
+          machineClients.map((client) => client.userPoolClientId),
+        ),
         description: 'Confidential (client-credentials) app client ids, comma-separated',
       });
     }

@@ -10,7 +10,7 @@
  * output, read by the CLIs) and refuses anything the builder would not have written.
  */
 import { isIP } from 'node:net';
-import { parseClaimsConfig, type ClaimsFormat } from '../lambda/claims-config';
+import { type ClaimsFormat, parseClaimsConfig } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 import { isLoopbackHostname } from './loopback';
 
@@ -32,9 +32,8 @@ export interface UserPoolLocation {
 
 /** The `iss` claim of the pool's tokens. */
 export function cognitoIssuer(location: UserPoolLocation): string {
-  const base = location.endpoint === undefined
-    ? `https://cognito-idp.${location.region}.amazonaws.com`
-    : location.endpoint.replace(/\/+$/, '');
+  const base =
+    location.endpoint === undefined ? `https://cognito-idp.${location.region}.amazonaws.com` : location.endpoint.replace(/\/+$/, '');
   return `${base}/${location.userPoolId}`;
 }
 
@@ -63,7 +62,13 @@ export interface HasuraJwtSecret {
 
 /** Its fields, in that order: the only fields this project writes. */
 export const HASURA_JWT_SECRET_FIELDS = [
-  'type', 'jwk_url', 'claims_format', 'claims_namespace', 'issuer', 'audience', 'allowed_skew',
+  'type',
+  'jwk_url',
+  'claims_format',
+  'claims_namespace',
+  'issuer',
+  'audience',
+  'allowed_skew',
 ] as const satisfies readonly (keyof HasuraJwtSecret)[];
 
 export function buildHasuraJwtSecret(options: HasuraJwtSecretOptions): HasuraJwtSecret {
@@ -104,11 +109,20 @@ export function hasuraUrlExpectation(text: string, wellFormed: string): string |
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || !/^[!-~]+$/.test(text)) {
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    !/^[!-~]+$/.test(text)
+  ) {
     return wellFormed;
   }
   if (!hostWrittenAsParsed(text, url)) return `a URL whose host is written as URL parsers read it (here ${url.hostname})`;
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) return 'an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost)';
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname))
+    return 'an https URL (http only for a loopback host: 127.0.0.0/8, [::1] or localhost)';
   return undefined;
 }
 
@@ -144,7 +158,11 @@ export function parseHasuraJwtSecret(value: unknown, subject: string): HasuraJwt
   };
   for (const name of Object.keys(fields)) {
     if (!(HASURA_JWT_SECRET_FIELDS as readonly string[]).includes(name)) {
-      fail(name, `no such field: the secret has exactly ${HASURA_JWT_SECRET_FIELDS.slice(0, -1).join(', ')} and ${HASURA_JWT_SECRET_FIELDS.at(-1)}`, 'one');
+      fail(
+        name,
+        `no such field: the secret has exactly ${HASURA_JWT_SECRET_FIELDS.slice(0, -1).join(', ')} and ${HASURA_JWT_SECRET_FIELDS.at(-1)}`,
+        'one',
+      );
     }
   }
   const url = (field: 'jwk_url' | 'issuer'): string => {

@@ -8,13 +8,13 @@
 import {
   CLAIMS_CONFIG_ENV,
   CLAIMS_CONFIG_FIELDS,
-  PROTOTYPE_NAMES,
-  STANDARD_ATTRIBUTES,
-  fieldPath,
-  parseClaimsConfig,
-  serializeClaimsConfig,
   type ClaimsConfig,
+  fieldPath,
   type MachineClientConfig,
+  PROTOTYPE_NAMES,
+  parseClaimsConfig,
+  STANDARD_ATTRIBUTES,
+  serializeClaimsConfig,
 } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 
@@ -84,8 +84,19 @@ export const WRITABLE_STANDARD_ATTRIBUTES: readonly string[] = READABLE_STANDARD
  * `userWritableAttributes`. Any attribute the claims read is removed from this set.
  */
 export const DEFAULT_USER_WRITABLE_ATTRIBUTES: readonly string[] = [
-  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'picture', 'profile',
-  'website', 'locale', 'zoneinfo', 'birthdate', 'gender',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'picture',
+  'profile',
+  'website',
+  'locale',
+  'zoneinfo',
+  'birthdate',
+  'gender',
 ];
 
 /** Every user pool option, with its default. All optional in cdk.json. */
@@ -238,7 +249,13 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     );
   }
 
-  const stackName = readString(fields.stackName, DEFAULT_STACK_NAME, at('stackName'), STACK_NAME, 'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)');
+  const stackName = readString(
+    fields.stackName,
+    DEFAULT_STACK_NAME,
+    at('stackName'),
+    STACK_NAME,
+    'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)',
+  );
   const selfSignUp = readBoolean(fields.selfSignUp, false, at('selfSignUp'));
   const passwordMinLength = readInteger(fields.passwordMinLength, 12, 8, 99, at('passwordMinLength'));
   const mfa = readEnum(fields.mfa, MFA_MODES, 'optional', at('mfa'));
@@ -251,15 +268,33 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     throw new InvalidInputError(at('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`, String(logRetentionDays));
   }
-  const alarmTopicArn = readOptionalString(fields.alarmTopicArn, at('alarmTopicArn'), SNS_TOPIC_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
-  const domainPrefix = readOptionalString(fields.domainPrefix, at('domainPrefix'), DOMAIN_PREFIX, 'a Cognito domain prefix (1-63 lower-case letters, digits or -)');
+  const alarmTopicArn = readOptionalString(
+    fields.alarmTopicArn,
+    at('alarmTopicArn'),
+    SNS_TOPIC_ARN,
+    'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
+  );
+  const domainPrefix = readOptionalString(
+    fields.domainPrefix,
+    at('domainPrefix'),
+    DOMAIN_PREFIX,
+    'a Cognito domain prefix (1-63 lower-case letters, digits or -)',
+  );
   if (domainPrefix !== undefined && /aws|amazon|cognito/.test(domainPrefix)) {
-    throw new InvalidInputError(at('domainPrefix'), 'a domain prefix without "aws", "amazon" or "cognito" (Cognito refuses them)', JSON.stringify(domainPrefix));
+    throw new InvalidInputError(
+      at('domainPrefix'),
+      'a domain prefix without "aws", "amazon" or "cognito" (Cognito refuses them)',
+      JSON.stringify(domainPrefix),
+    );
   }
   const callbackUrls = readUrls(fields.callbackUrls, at('callbackUrls'));
   const logoutUrls = readUrls(fields.logoutUrls, at('logoutUrls'));
   if (logoutUrls.length > 0 && callbackUrls.length === 0) {
-    throw new InvalidInputError(at('logoutUrls'), 'no logout URLs unless callbackUrls is set (OAuth is off without callback URLs)', `${logoutUrls.length} URL(s)`);
+    throw new InvalidInputError(
+      at('logoutUrls'),
+      'no logout URLs unless callbackUrls is set (OAuth is off without callback URLs)',
+      `${logoutUrls.length} URL(s)`,
+    );
   }
   if (domainPrefix === undefined && (callbackUrls.length > 0 || hasMachineClients)) {
     throw new InvalidInputError(
@@ -280,12 +315,16 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   });
   const requireDeclared = (attribute: string, path: string) => {
     if (!CUSTOM_ATTRIBUTE.test(attribute)) {
-      throw new InvalidInputError(path, '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)', JSON.stringify(attribute));
+      throw new InvalidInputError(
+        path,
+        '"custom:" followed by 1-20 letters, digits or _ (a custom attribute the stack can create)',
+        JSON.stringify(attribute),
+      );
     }
     if (!customAttributes.includes(attribute)) {
       throw new InvalidInputError(
         path,
-        'a custom attribute declared in customAttributes (add it to customAttributes: the pool\'s custom attributes are created from that list only)',
+        "a custom attribute declared in customAttributes (add it to customAttributes: the pool's custom attributes are created from that list only)",
         JSON.stringify(attribute),
       );
     }
@@ -295,10 +334,18 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   const claimAttributes = unique([claims.userIdAttribute, ...Object.values(claims.sessionVariables)]);
   const userWritableAttributes = readList(fields.userWritableAttributes, at('userWritableAttributes'), (value, path) => {
     if (typeof value !== 'string' || !(WRITABLE_STANDARD_ATTRIBUTES.includes(value) || CUSTOM_ATTRIBUTE.test(value))) {
-      throw new InvalidInputError(path, 'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"', describe(value));
+      throw new InvalidInputError(
+        path,
+        'a standard attribute name (e.g. "email") or "custom:<1-20 letters, digits or _>"',
+        describe(value),
+      );
     }
     if (claimAttributes.includes(value)) {
-      throw new InvalidInputError(path, 'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)', JSON.stringify(value));
+      throw new InvalidInputError(
+        path,
+        'an attribute the claims do not read (userIdAttribute and sessionVariables decide roles and ids; users must not write them)',
+        JSON.stringify(value),
+      );
     }
     if (value.startsWith('custom:')) requireDeclared(value, path);
     return value;
@@ -353,7 +400,9 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
 function checkLambdaEnvironment(claims: ClaimsConfig, machineClients: Readonly<Record<string, MachineClientConfig>>, source: string): void {
   const deployed: ClaimsConfig = {
     ...claims,
-    machineClients: Object.fromEntries(Object.values(machineClients).map((client, i) => [`client${i}`.padEnd(COGNITO_CLIENT_ID_LENGTH, '0'), client])),
+    machineClients: Object.fromEntries(
+      Object.values(machineClients).map((client, i) => [`client${i}`.padEnd(COGNITO_CLIENT_ID_LENGTH, '0'), client]),
+    ),
   };
   const bytes = lambdaEnvironmentBytes(lambdaEnvironment(serializeClaimsConfig(deployed)));
   if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return;

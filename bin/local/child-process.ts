@@ -3,9 +3,10 @@
  * outlives a kill), waited for until ready, and watched so that a crash stops everything. Each one
  * exits by itself when this process is gone, even after a SIGKILL (exit-with-parent.cjs).
  */
-import type { Readable } from 'node:stream';
-import { spawn, type ChildProcess } from 'node:child_process';
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { ChildProcessError } from '../../lambda/errors';
 
 export interface Child {
@@ -59,14 +60,29 @@ export async function startChild(options: ChildOptions): Promise<Child> {
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {
       const how = signal ?? `code ${code}`;
-      reject(new ChildProcessError(`${options.name} exited before it was ready (${how})${tail() ? `: ${tail()}` : ''}`, 'running until ready', `an exit (${how})`));
+      reject(
+        new ChildProcessError(
+          `${options.name} exited before it was ready (${how})${tail() ? `: ${tail()}` : ''}`,
+          'running until ready',
+          `an exit (${how})`,
+        ),
+      );
     });
-    child.once('error', (error) => reject(new ChildProcessError(`${options.name} could not start: ${error.message}`, 'a started process', error.message)));
+    child.once('error', (error) =>
+      reject(new ChildProcessError(`${options.name} could not start: ${error.message}`, 'a started process', error.message)),
+    );
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ChildProcessError(`${options.name} was not ready within ${options.readyTimeoutMs} ms`, `ready within ${options.readyTimeoutMs} ms`, 'not ready')),
+      () =>
+        reject(
+          new ChildProcessError(
+            `${options.name} was not ready within ${options.readyTimeoutMs} ms`,
+            `ready within ${options.readyTimeoutMs} ms`,
+            'not ready',
+          ),
+        ),
       options.readyTimeoutMs,
     );
   });

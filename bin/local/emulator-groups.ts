@@ -12,7 +12,11 @@ interface GroupListing {
 }
 
 /** `AdminListGroupsForUser` against the emulator's JSON API (the emulator checks no signature). */
-export async function listGroupsForUser(endpoint: string, userPoolId: string, username: string): Promise<{ names: string[]; roles: string[] }> {
+export async function listGroupsForUser(
+  endpoint: string,
+  userPoolId: string,
+  username: string,
+): Promise<{ names: string[]; roles: string[] }> {
   const names: string[] = [];
   const roles: string[] = [];
   let nextToken: string | undefined;

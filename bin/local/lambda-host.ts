@@ -4,8 +4,9 @@
  * emulator's group gap, and serves the Invoke API on HOST:PORT. Prints `ready <port>` when
  * listening; on a start-up error prints one line to stderr and exits 1.
  */
-import { startLambdaInvokeServer, type LambdaHandler } from './lambda-invoke-server';
+
 import { withEmulatorGroups } from './emulator-groups';
+import { type LambdaHandler, startLambdaInvokeServer } from './lambda-invoke-server';
 
 export const PRE_TOKEN_FUNCTION_NAME = 'pre-token-generation';
 
@@ -13,7 +14,11 @@ async function main(): Promise<void> {
   const { LAMBDA_BUNDLE, HOST = '127.0.0.1', PORT, COGNITO_ENDPOINT } = process.env;
   if (!LAMBDA_BUNDLE || !PORT || !COGNITO_ENDPOINT) throw new Error('LAMBDA_BUNDLE, PORT and COGNITO_ENDPOINT must be set');
   const handler = (require(LAMBDA_BUNDLE) as { handler: LambdaHandler }).handler;
-  const server = await startLambdaInvokeServer({ [PRE_TOKEN_FUNCTION_NAME]: withEmulatorGroups(handler, COGNITO_ENDPOINT) }, Number(PORT), HOST);
+  const server = await startLambdaInvokeServer(
+    { [PRE_TOKEN_FUNCTION_NAME]: withEmulatorGroups(handler, COGNITO_ENDPOINT) },
+    Number(PORT),
+    HOST,
+  );
   process.stdout.write(`ready ${server.port}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

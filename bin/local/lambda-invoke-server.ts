@@ -22,7 +22,11 @@ export function functionNameOf(pathSegment: string): string {
   return afterArn.split(':')[0];
 }
 
-export function startLambdaInvokeServer(functions: Readonly<Record<string, LambdaHandler>>, port: number, host: string): Promise<InvokeServer> {
+export function startLambdaInvokeServer(
+  functions: Readonly<Record<string, LambdaHandler>>,
+  port: number,
+  host: string,
+): Promise<InvokeServer> {
   const server = http.createServer(async (request, response) => {
     const match = request.method === 'POST' ? INVOKE_PATH.exec(request.url ?? '') : null;
     const name = match ? functionNameOf(match[1]) : undefined;

@@ -6,13 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidInputError } from '../../lambda/errors';
 import { writeFileAtomic } from '../../hasura-config/atomic-write';
 import { FILE_MODES } from '../../hasura-config/formats';
 import { printable } from '../../hasura-config/terminal-text';
+import { InvalidInputError } from '../../lambda/errors';
 
 /** The first line of every file npm start writes; a file that starts otherwise is not npm start's. */
-export const LOCAL_ENV_MARKER = '# Written by npm start for the local Cognito emulator, whose tokens anyone can forge; npm start replaces this file.';
+export const LOCAL_ENV_MARKER =
+  '# Written by npm start for the local Cognito emulator, whose tokens anyone can forge; npm start replaces this file.';
 
 /** A path as npm start prints it: relative to the working directory when inside it, escaped. */
 export function shownPath(file: string): string {
@@ -34,7 +35,8 @@ export function checkLocalEnvTarget(file: string, force: boolean): void {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       const directory = path.dirname(file);
-      if (!isDirectory(directory)) throw new InvalidInputError(field, 'a file in an existing directory', `no directory ${shownPath(directory)}`);
+      if (!isDirectory(directory))
+        throw new InvalidInputError(field, 'a file in an existing directory', `no directory ${shownPath(directory)}`);
       return;
     }
     if (code === 'EISDIR') throw new InvalidInputError(field, 'a file name', 'a directory');

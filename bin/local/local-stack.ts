@@ -6,27 +6,28 @@
  * The emulator only sends and applies V1 events (ID token, string claims), so the Lambda runs with
  * `tokenUse: id` and `claimsFormat: stringified_json` here; `localClaimsConfig` says what changed.
  */
+
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  type AuthenticationResultType,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
-  type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
-import { serializeClaimsConfig, CLAIMS_CONFIG_ENV, type ClaimsConfig } from '../../lambda/claims-config';
+import { CLAIMS_CONFIG_ENV, type ClaimsConfig, serializeClaimsConfig } from '../../lambda/claims-config';
 import { ChildProcessError } from '../../lambda/errors';
 import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 import type { StackConfig } from '../../lib/stack-config';
-import { httpReady, startChild, stdoutLine, type Child } from './child-process';
+import { type Child, httpReady, startChild, stdoutLine } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
 import { choosePort } from './ports';
 
@@ -87,7 +88,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await choosePort(LOCAL_HOST, options.lambdaPort, DEFAULT_LAMBDA_PORT),
   ];
   if (cognitoPort === lambdaPort) {
-    throw new ChildProcessError(`the emulator and the Lambda host cannot share port ${cognitoPort}`, 'two different ports', `port ${cognitoPort} for both`);
+    throw new ChildProcessError(
+      `the emulator and the Lambda host cannot share port ${cognitoPort}`,
+      'two different ports',
+      `port ${cognitoPort} for both`,
+    );
   }
   const endpoint = `http://${LOCAL_HOST}:${cognitoPort}`;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-local-'));
@@ -126,7 +131,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fs.writeFileSync(
       path.join(workDir, '.cognito', 'config.json'),
       JSON.stringify({
-        LambdaClient: { endpoint: `http://${LOCAL_HOST}:${lambdaPort}`, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+        LambdaClient: {
+          endpoint: `http://${LOCAL_HOST}:${lambdaPort}`,
+          region: LOCAL_REGION,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        },
         TriggerFunctions: { PreTokenGeneration: PRE_TOKEN_FUNCTION_NAME },
         TokenConfig: { IssuerDomain: endpoint },
       }),
@@ -153,7 +162,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const how = signal ?? `code ${code}`;
       // The tail is read once the others are stopped: the last of its stderr may arrive after 'exit'.
       void stop().then(() =>
-        options.onCrash?.(new ChildProcessError(`${child.name} stopped unexpectedly (${how})${child.stderrTail() ? `: ${child.stderrTail()}` : ''}`, 'running until stopped', `an exit (${how})`)),
+        options.onCrash?.(
+          new ChildProcessError(
+            `${child.name} stopped unexpectedly (${how})${child.stderrTail() ? `: ${child.stderrTail()}` : ''}`,
+            'running until stopped',
+            `an exit (${how})`,
+          ),
+        ),
       );
     });
   }
@@ -171,7 +186,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         UsernameAttributes: ['email'],
         Schema: config.customAttributes.map((name) => ({ Name: name.replace(/^custom:/, ''), AttributeDataType: 'String', Mutable: true })),
         Policies: {
-          PasswordPolicy: { MinimumLength: config.passwordMinLength, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+          PasswordPolicy: {
+            MinimumLength: config.passwordMinLength,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          },
         },
       }),
     );
@@ -218,11 +239,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             UserPoolId: userPoolId,
             Username: email,
             MessageAction: 'SUPPRESS',
-            UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }))],
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+              ...Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+            ],
           }),
         );
-        await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }));
-        for (const group of groups) await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName: group }));
+        await cognito.send(
+          new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }),
+        );
+        for (const group of groups)
+          await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName: group }));
       },
       signIn: (email, password, client = clientId) => auth(client, 'USER_PASSWORD_AUTH', { USERNAME: email, PASSWORD: password }),
       refresh: (refreshToken, client = clientId) => auth(client, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }),

@@ -11,13 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
+import { generatePassword, LOCAL_HOST, type LocalStack, startLocalStack } from '../../bin/local/local-stack';
+import { choosePort } from '../../bin/local/ports';
 import { render } from '../../hasura-config/formats';
 import { poolTargetFromIds } from '../../hasura-config/pool-target';
 import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
-import { choosePort } from '../../bin/local/ports';
-import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
-import { generatePassword, LOCAL_HOST, startLocalStack, type LocalStack } from '../../bin/local/local-stack';
 import { parseStackConfig } from '../../lib/stack-config';
 
 jest.setTimeout(60_000);
@@ -35,7 +35,11 @@ const admin = { email: 'admin@example.com', password: generatePassword(12) };
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ config, cognitoPort: await choosePort(LOCAL_HOST, undefined, 0), lambdaPort: await choosePort(LOCAL_HOST, undefined, 0) });
+  stack = await startLocalStack({
+    config,
+    cognitoPort: await choosePort(LOCAL_HOST, undefined, 0),
+    lambdaPort: await choosePort(LOCAL_HOST, undefined, 0),
+  });
   await stack.createUser({ ...reader, attributes: { 'custom:org_id': 'org-reader' } });
   await stack.createUser({ ...admin, groups: ['admins'], attributes: { 'custom:org_id': 'org-admin' } });
 });
@@ -71,7 +75,11 @@ it('signs the plain user in with only the default role, in a verifiable ID token
     role: 'user',
     sessionVariables: { 'x-hasura-role': 'user', 'x-hasura-user-id': payload.sub, 'x-hasura-org-id': 'org-reader' },
   });
-  expect(await hasura(tokens.IdToken!, 'admin')).toMatchObject({ ok: false, code: 'access-denied', message: 'Your requested role is not in allowed roles' });
+  expect(await hasura(tokens.IdToken!, 'admin')).toMatchObject({
+    ok: false,
+    code: 'access-denied',
+    message: 'Your requested role is not in allowed roles',
+  });
 });
 
 it('gives the grouped user the mapped role too, from the groups the emulator holds', async () => {
@@ -90,7 +98,11 @@ it('rejects, by the audience check, a token issued to another app client of the 
   const otherClient = await stack.createClient('some-other-app');
   const tokens = await stack.signIn(reader.email, reader.password, otherClient);
   await expect(verifier(otherClient).verify(tokens.IdToken!)).resolves.toBeDefined();
-  expect(await hasura(tokens.IdToken!)).toMatchObject({ ok: false, code: 'invalid-jwt', message: 'Could not verify JWT: JWTNotInAudience' });
+  expect(await hasura(tokens.IdToken!)).toMatchObject({
+    ok: false,
+    code: 'invalid-jwt',
+    message: 'Could not verify JWT: JWTNotInAudience',
+  });
 });
 
 it('gives the same claims after a refresh (REFRESH_TOKEN_AUTH)', async () => {
@@ -111,7 +123,12 @@ describe('npm start', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const freePorts = async () => ['--port', String(await choosePort(LOCAL_HOST, undefined, 0)), '--lambda-port', String(await choosePort(LOCAL_HOST, undefined, 0))];
+  const freePorts = async () => [
+    '--port',
+    String(await choosePort(LOCAL_HOST, undefined, 0)),
+    '--lambda-port',
+    String(await choosePort(LOCAL_HOST, undefined, 0)),
+  ];
 
   /** As the "start" script runs it: one node process with the TypeScript loader. */
   function runStart(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -132,7 +149,11 @@ describe('npm start', () => {
     expect(result.stdout).toMatch(/x-hasura-role: admin:\n\s+Hasura accepts this token\.\n\s+role: admin/);
     // Exactly the generator's env output for the pool and app client it printed, after the marker line.
     const [, endpoint, userPoolId, clientId] = /^cognito-local\s+(\S+) \(user pool (\S+), app client (\S+)\)$/m.exec(result.stdout)!;
-    const target = poolTargetFromIds({ region: 'local', userPoolId, endpoint }, [clientId], { namespace: NS, claimsFormat: 'stringified_json', tokenUse: 'id' });
+    const target = poolTargetFromIds({ region: 'local', userPoolId, endpoint }, [clientId], {
+      namespace: NS,
+      claimsFormat: 'stringified_json',
+      tokenUse: 'id',
+    });
     const env = fs.readFileSync(out, 'utf8');
     expect(env).toBe(`${LOCAL_ENV_MARKER}\n${render('env', { secret: target.secret, userPoolId, tokenUse: 'id' })}`);
     expect(env).toMatch(/^HASURA_GRAPHQL_JWT_SECRET='\{.*"issuer":"http:\/\/127\.0\.0\.1:\d+\/local_\w+".*\}'$/m);
@@ -154,7 +175,9 @@ describe('npm start', () => {
     const result = runStart(['--once', ...(await freePorts()), '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
     expect(result.status).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines).toContain(`admin@example.com  password ${/password (\S+)/.exec(lines.find((l) => l.startsWith('admin@'))!)![1]}  groups "ad\\u202emins"`);
+    expect(lines).toContain(
+      `admin@example.com  password ${/password (\S+)/.exec(lines.find((l) => l.startsWith('admin@'))!)![1]}  groups "ad\\u202emins"`,
+    );
     expect(lines).toContain('  Hasura with x-hasura-role: "ad\\u001b[31mmin":');
   });
 
@@ -168,7 +191,8 @@ describe('npm start', () => {
 
   it('refuses to replace a file it did not write, before starting anything', async () => {
     const out = path.join(dir, 'hasura.env');
-    const mine = "# HASURA_GRAPHQL_JWT_SECRET for my AWS pool\nHASURA_GRAPHQL_JWT_SECRET='{\"jwk_url\":\"https://cognito-idp.eu-west-1.amazonaws.com/x\"}'\n";
+    const mine =
+      '# HASURA_GRAPHQL_JWT_SECRET for my AWS pool\nHASURA_GRAPHQL_JWT_SECRET=\'{"jwk_url":"https://cognito-idp.eu-west-1.amazonaws.com/x"}\'\n';
     fs.writeFileSync(out, mine, { mode: 0o600 });
     const before = fs.statSync(out);
     // Its own temporary directory: a stack that started would have made its work directory there, before any process.
@@ -176,7 +200,9 @@ describe('npm start', () => {
     const ports = await freePorts();
     const result = runStart(['--once', ...ports, '--out', out], { TMPDIR: tmp });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([`npm start: --out ${out}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `npm start: --out ${out}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`,
+    ]);
     expect(result.stdout).toBe('');
     expect(fs.readFileSync(out, 'utf8')).toBe(mine);
     expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
@@ -197,7 +223,9 @@ describe('npm start', () => {
     fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: { groupRoles: { admins: '' } } } }));
     const result = runStart(['--once', '--cdk-json', cdkJson, '--out', path.join(dir, 'local.env')]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('npm start: hasuraCognito.groupRoles.admins: expected a role name of 1-128 characters without surrounding spaces, found ""');
+    expect(result.stderr.trim()).toBe(
+      'npm start: hasuraCognito.groupRoles.admins: expected a role name of 1-128 characters without surrounding spaces, found ""',
+    );
     expect(result.stdout).not.toContain('cognito-local');
     expect(fs.existsSync(path.join(dir, 'local.env'))).toBe(false);
   });
@@ -223,7 +251,11 @@ describe('npm start', () => {
 });
 
 it('leaves no process, port or temporary directory behind', async () => {
-  const extra = await startLocalStack({ config, cognitoPort: await choosePort(LOCAL_HOST, undefined, 0), lambdaPort: await choosePort(LOCAL_HOST, undefined, 0) });
+  const extra = await startLocalStack({
+    config,
+    cognitoPort: await choosePort(LOCAL_HOST, undefined, 0),
+    lambdaPort: await choosePort(LOCAL_HOST, undefined, 0),
+  });
   const ports = [Number(new URL(extra.endpoint).port), extra.lambdaPort];
   await extra.stop();
   for (const pid of extra.pids) expect(() => process.kill(pid, 0)).toThrow();

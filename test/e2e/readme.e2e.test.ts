@@ -39,7 +39,10 @@ function shellBlocks(markdown: string): ShellBlock[] {
     blocks.push({
       marker: MARKERS.find((m) => words.includes(m)),
       line: markdown.slice(0, match.index).split('\n').length,
-      commands: match[3].split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')),
+      commands: match[3]
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#')),
     });
   }
   return blocks;
@@ -68,7 +71,11 @@ it('marks every shell block with how it is proven', () => {
 
 it('lists every section in its table of contents, with working anchors', () => {
   // GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
-  const anchor = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-');
+  const anchor = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} -]/gu, '')
+      .replace(/ /g, '-');
   const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]).filter((h) => h !== 'Contents');
   const contents = readme.slice(readme.indexOf('## Contents'), readme.indexOf('\n## ', readme.indexOf('## Contents') + 1));
   const listed = [...contents.matchAll(/^- \[(.+)\]\(#(.+)\)$/gm)].map((m) => ({ title: m[1], anchor: m[2] }));
@@ -83,7 +90,10 @@ it('gives the set-up, run and test commands the guide promises', () => {
 });
 
 it('runs every block marked ci in .ci/run', () => {
-  const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim());
+  const ci = fs
+    .readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   // CI installs with `npm ci`: exactly the lockfile `npm install` wrote, refusing one out of sync.
   const inCi: Readonly<Record<string, string>> = { 'npm install': 'npm ci' };
   for (const command of blocks.filter((b) => b.marker === 'ci').flatMap((b) => b.commands)) {
@@ -98,7 +108,9 @@ it('has git ignore every file its commands tell a user to generate', () => {
     .flatMap((b) => b.commands)
     .flatMap((command) => [...command.matchAll(/--(?:out|outputs-file) (\S+)/g)].map((m) => m[1]));
   expect(generated).toEqual(expect.arrayContaining(['cdk-outputs.json', 'hasura.env', 'compose.yaml', 'auth-config.hml']));
-  const notIgnored = generated.filter((file) => spawnSync('git', ['check-ignore', '--quiet', '--no-index', file], { cwd: ROOT }).status !== 0);
+  const notIgnored = generated.filter(
+    (file) => spawnSync('git', ['check-ignore', '--quiet', '--no-index', file], { cwd: ROOT }).status !== 0,
+  );
   expect(notIgnored).toEqual([]);
 });
 
@@ -134,7 +146,11 @@ const AWS_API_MODELS: Record<string, Record<string, unknown>> = { 'cognito-idp':
 /** Options of the AWS CLI itself, which every command takes. */
 const AWS_CLI_OPTIONS = ['--region', '--profile', '--output', '--query', '--endpoint-url', '--no-cli-pager'];
 
-const pascalCase = (kebab: string) => kebab.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const pascalCase = (kebab: string) =>
+  kebab
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /**
  * `aws <service> <operation> --flag value …`: the operation must exist in the SDK's model, every

@@ -4,7 +4,7 @@
  * recorded from /proc, then one signal is sent. Within a bounded wait every recorded process must
  * be gone, the emulator's temporary directory removed and both ports free again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,7 +39,11 @@ function processInfo(pid: number): ProcessInfo | undefined {
 }
 
 function descendants(root: number): ProcessInfo[] {
-  const all = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((name) => processInfo(Number(name))).filter((p) => p !== undefined);
+  const all = fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => processInfo(Number(name)))
+    .filter((p) => p !== undefined);
   const found = [processInfo(root)].filter((p) => p !== undefined);
   for (let i = 0; i < found.length; i++) found.push(...all.filter((p) => p.ppid === found[i].pid));
   return found;
@@ -98,7 +102,8 @@ async function startServing(): Promise<Run> {
   const processes = descendants(npm.pid!);
   const cognitoLocal = processes.find((p) => p.cmdline.includes('cognito-local/lib/bin/start.js'));
   const start = processes.find((p) => p.pid === cognitoLocal?.ppid && p.cmdline.includes('bin/start.ts'));
-  if (!start || !cognitoLocal) throw new Error(`unexpected process tree:\n${processes.map((p) => `${p.pid} <- ${p.ppid} ${p.cmdline}`).join('\n')}`);
+  if (!start || !cognitoLocal)
+    throw new Error(`unexpected process tree:\n${processes.map((p) => `${p.pid} <- ${p.ppid} ${p.cmdline}`).join('\n')}`);
   // cognito-local runs in the temporary directory that holds its data and the Lambda bundle.
   const workDir = fs.readlinkSync(`/proc/${cognitoLocal.pid}/cwd`);
   expect(path.basename(workDir)).toMatch(/^hasura-cognito-local-/);
@@ -130,25 +135,37 @@ const cases: { name: string; signal: NodeJS.Signals; target: Target; closeOutput
   { name: 'Ctrl-C: SIGINT to the process group', signal: 'SIGINT', target: 'process group', saysStopped: true },
   { name: 'SIGTERM to the process group', signal: 'SIGTERM', target: 'process group', saysStopped: true },
   // A closed terminal: SIGHUP to the group, and nothing reads the output any more.
-  { name: 'terminal closed: SIGHUP to the process group, output closed', signal: 'SIGHUP', target: 'process group', closeOutput: true, saysStopped: false },
+  {
+    name: 'terminal closed: SIGHUP to the process group, output closed',
+    signal: 'SIGHUP',
+    target: 'process group',
+    closeOutput: true,
+    saysStopped: false,
+  },
   { name: 'SIGTERM to npm alone', signal: 'SIGTERM', target: 'npm', saysStopped: true },
   { name: 'SIGHUP to npm alone', signal: 'SIGHUP', target: 'npm', saysStopped: true },
   { name: 'SIGKILL to the node process running bin/start.ts', signal: 'SIGKILL', target: 'start.ts', saysStopped: false },
 ];
 
-it.each(cases)('$name: every process, the temporary directory and the ports are released', async ({ signal, target, closeOutput, saysStopped }) => {
-  run = await startServing();
-  const { npm, processes, start, workDir, ports } = run;
-  expect(processes.length).toBeGreaterThanOrEqual(4); // npm, bin/start.ts, the Lambda host, cognito-local
-  if (closeOutput) {
-    npm.stdout!.destroy();
-    npm.stderr!.destroy();
-  }
-  process.kill(target === 'process group' ? -npm.pid! : target === 'npm' ? npm.pid! : start.pid, signal);
+it.each(cases)(
+  '$name: every process, the temporary directory and the ports are released',
+  async ({ signal, target, closeOutput, saysStopped }) => {
+    run = await startServing();
+    const { npm, processes, start, workDir, ports } = run;
+    expect(processes.length).toBeGreaterThanOrEqual(4); // npm, bin/start.ts, the Lambda host, cognito-local
+    if (closeOutput) {
+      npm.stdout!.destroy();
+      npm.stderr!.destroy();
+    }
+    process.kill(target === 'process group' ? -npm.pid! : target === 'npm' ? npm.pid! : start.pid, signal);
 
-  await waitFor(async () => processes.every((p) => !running(p)) && !fs.existsSync(workDir) && (await portFree(ports[0])) && (await portFree(ports[1])));
-  expect(processes.filter(running).map((p) => `${p.pid} ${p.cmdline}`)).toEqual([]);
-  expect(fs.existsSync(workDir)).toBe(false);
-  for (const port of ports) expect(await portFree(port)).toBe(true);
-  if (saysStopped) expect(run.output()).toContain(STOPPED);
-});
+    await waitFor(
+      async () =>
+        processes.every((p) => !running(p)) && !fs.existsSync(workDir) && (await portFree(ports[0])) && (await portFree(ports[1])),
+    );
+    expect(processes.filter(running).map((p) => `${p.pid} ${p.cmdline}`)).toEqual([]);
+    expect(fs.existsSync(workDir)).toBe(false);
+    for (const port of ports) expect(await portFree(port)).toBe(true);
+    if (saysStopped) expect(run.output()).toContain(STOPPED);
+  },
+);

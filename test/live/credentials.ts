@@ -5,7 +5,7 @@
  * with a time limit, so "no credentials" is answered at once.
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { detectionEnvOverrides, type CredentialCheck } from './plan';
+import { type CredentialCheck, detectionEnvOverrides } from './plan';
 
 export const CREDENTIAL_LOOKUP_TIMEOUT_MS = 10_000;
 

@@ -14,25 +14,27 @@
  * one line rather than a test report, and Ctrl-C must run `cdk destroy` before the process ends,
  * which needs the process's own signal handlers (jest owns those).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import assert from 'node:assert/strict';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  type AuthenticationResultType,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
-  type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { main as checkToken } from '../../hasura-config/check-token';
 import { readStackOutputs } from '../../hasura-config/outputs-file';
 import { detectCredentials } from './credentials';
 import {
+  type CdkRun,
   cdkDeployArgs,
   cdkDestroyArgs,
   formatDuration,
@@ -46,7 +48,6 @@ import {
   liveStackContext,
   liveStackName,
   manualDestroyCommand,
-  type CdkRun,
 } from './plan';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -122,7 +123,11 @@ function log(line: string): void {
  * Runs the CDK CLI from this repository's node_modules, output shown as it comes. `detached` puts
  * it in its own process group, so a Ctrl-C at the terminal does not reach it (used for destroy).
  */
-function cdk(args: readonly string[], interrupts: Interrupts, options: { detached: boolean }): Promise<{ code: number; abandoned: boolean }> {
+function cdk(
+  args: readonly string[],
+  interrupts: Interrupts,
+  options: { detached: boolean },
+): Promise<{ code: number; abandoned: boolean }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [CDK_BIN, ...args], {
       cwd: ROOT,
@@ -173,7 +178,10 @@ type Tokens = Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken'>
 
 function tokensOf(result: { AuthenticationResult?: AuthenticationResultType; ChallengeName?: string }, what: string): Tokens {
   const tokens = result.AuthenticationResult;
-  assert.ok(tokens?.AccessToken && tokens.IdToken, `${what}: expected tokens, got ${result.ChallengeName ? `the challenge ${result.ChallengeName}` : 'no AuthenticationResult'}`);
+  assert.ok(
+    tokens?.AccessToken && tokens.IdToken,
+    `${what}: expected tokens, got ${result.ChallengeName ? `the challenge ${result.ChallengeName}` : 'no AuthenticationResult'}`,
+  );
   return { AccessToken: tokens.AccessToken, IdToken: tokens.IdToken, RefreshToken: tokens.RefreshToken };
 }
 
@@ -186,11 +194,18 @@ function hasuraClaims(payload: Record<string, unknown>): Record<string, unknown>
 
 async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, interrupts: Interrupts): Promise<void> {
   const { stackName } = run;
-  await steps.run(`cdk deploy ${stackName}`, async () => {
-    const { code } = await cdk(cdkDeployArgs(run, outputsFile), interrupts, { detached: false });
-    if (interrupts.signal !== undefined) throw new InterruptedError(interrupts.signal);
-    if (code !== 0) throw new Error(`cdk deploy exited with ${code}; see its output above (a first deploy to an account and region needs \`npx cdk bootstrap\`)`);
-  }, { ownsChild: true });
+  await steps.run(
+    `cdk deploy ${stackName}`,
+    async () => {
+      const { code } = await cdk(cdkDeployArgs(run, outputsFile), interrupts, { detached: false });
+      if (interrupts.signal !== undefined) throw new InterruptedError(interrupts.signal);
+      if (code !== 0)
+        throw new Error(
+          `cdk deploy exited with ${code}; see its output above (a first deploy to an account and region needs \`npx cdk bootstrap\`)`,
+        );
+    },
+    { ownsChild: true },
+  );
 
   const outputs = await steps.run('read the stack outputs', async () => {
     const stack = readStackOutputs(outputsFile, stackName);
@@ -208,17 +223,26 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
 
     await steps.run(`create two users with the admin API (one in group ${LIVE_GROUP})`, async () => {
       for (const user of [plain, grouped]) {
-        await cognito.send(new AdminCreateUserCommand({
-          UserPoolId: outputs.userPoolId,
-          Username: user.email,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: user.email },
-            { Name: 'email_verified', Value: 'true' },
-            { Name: LIVE_ORG_ATTRIBUTE, Value: user.orgId },
-          ],
-        }));
-        await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+        await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId: outputs.userPoolId,
+            Username: user.email,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [
+              { Name: 'email', Value: user.email },
+              { Name: 'email_verified', Value: 'true' },
+              { Name: LIVE_ORG_ATTRIBUTE, Value: user.orgId },
+            ],
+          }),
+        );
+        await cognito.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: outputs.userPoolId,
+            Username: user.email,
+            Password: user.password,
+            Permanent: true,
+          }),
+        );
         for (const group of user.groups) {
           await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: outputs.userPoolId, Username: user.email, GroupName: group }));
         }
@@ -227,7 +251,13 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
 
     const signIn = (user: LiveUser) =>
       cognito
-        .send(new InitiateAuthCommand({ ClientId: outputs.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }))
+        .send(
+          new InitiateAuthCommand({
+            ClientId: outputs.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+          }),
+        )
         .then((result) => tokensOf(result, `sign-in of ${user.email}`));
 
     const accessVerifier = CognitoJwtVerifier.create({ userPoolId: outputs.userPoolId, tokenUse: 'access', clientId: outputs.clientId });
@@ -241,7 +271,10 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
       assert.equal(id.sub, access.sub, 'the ID and access tokens name the same user');
       assert.equal(id.email, user.email, 'ID token email');
       const aud = access.aud;
-      assert.ok(aud === outputs.clientId || (Array.isArray(aud) && aud.includes(outputs.clientId)), `access token aud should be the app client id, got ${JSON.stringify(aud)}`);
+      assert.ok(
+        aud === outputs.clientId || (Array.isArray(aud) && aud.includes(outputs.clientId)),
+        `access token aud should be the app client id, got ${JSON.stringify(aud)}`,
+      );
       assert.deepEqual(hasuraClaims(access), {
         'x-hasura-allowed-roles': allowedRoles,
         'x-hasura-default-role': LIVE_DEFAULT_ROLE,
@@ -258,7 +291,10 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
         out += text;
       };
       const io = { stdout: write, stderr: write };
-      const code = await checkToken(['--outputs', outputsFile, '--stack', stackName, '--token', token, ...(role === undefined ? [] : ['--role', role])], io);
+      const code = await checkToken(
+        ['--outputs', outputsFile, '--stack', stackName, '--token', token, ...(role === undefined ? [] : ['--role', role])],
+        io,
+      );
       return { code, out };
     };
     const expectAccepted = async (token: string, role: string | undefined, expectedRole: string) => {
@@ -274,7 +310,9 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
 
     // The plain user: only the default role.
     const plainTokens = await steps.run('sign in the plain user (USER_PASSWORD_AUTH)', () => signIn(plain));
-    await steps.run('verify the plain user’s access and ID tokens (CognitoJwtVerifier)', () => verify(plainTokens, plain, [LIVE_DEFAULT_ROLE]));
+    await steps.run('verify the plain user’s access and ID tokens (CognitoJwtVerifier)', () =>
+      verify(plainTokens, plain, [LIVE_DEFAULT_ROLE]),
+    );
     await steps.run(`check-token, plain user’s access token: role ${LIVE_DEFAULT_ROLE}; --role ${LIVE_ROLE} refused`, async () => {
       await expectAccepted(plainTokens.AccessToken, undefined, LIVE_DEFAULT_ROLE);
       await expectRefused(plainTokens.AccessToken, LIVE_ROLE, 'Your requested role is not in allowed roles');
@@ -288,10 +326,13 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
     const first = await steps.run('verify the grouped user’s access and ID tokens (CognitoJwtVerifier)', () =>
       verify(groupedTokens, grouped, [LIVE_DEFAULT_ROLE, LIVE_ROLE]),
     );
-    await steps.run(`check-token, grouped user’s access token: role ${LIVE_DEFAULT_ROLE}, and ${LIVE_ROLE} with --role ${LIVE_ROLE}`, async () => {
-      await expectAccepted(groupedTokens.AccessToken, undefined, LIVE_DEFAULT_ROLE);
-      await expectAccepted(groupedTokens.AccessToken, LIVE_ROLE, LIVE_ROLE);
-    });
+    await steps.run(
+      `check-token, grouped user’s access token: role ${LIVE_DEFAULT_ROLE}, and ${LIVE_ROLE} with --role ${LIVE_ROLE}`,
+      async () => {
+        await expectAccepted(groupedTokens.AccessToken, undefined, LIVE_DEFAULT_ROLE);
+        await expectAccepted(groupedTokens.AccessToken, LIVE_ROLE, LIVE_ROLE);
+      },
+    );
     await steps.run('check-token, grouped user’s ID token: refused, no Hasura claims', () =>
       expectRefused(groupedTokens.IdToken, LIVE_ROLE, `claims key: '${HASURA_NAMESPACE}' not found`),
     );
@@ -300,7 +341,13 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
     await steps.run('refresh the grouped user (REFRESH_TOKEN_AUTH): new tokens, same claims', async () => {
       assert.ok(groupedTokens.RefreshToken, 'the sign-in should return a refresh token');
       const refreshed = tokensOf(
-        await cognito.send(new InitiateAuthCommand({ ClientId: outputs.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: groupedTokens.RefreshToken } })),
+        await cognito.send(
+          new InitiateAuthCommand({
+            ClientId: outputs.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: groupedTokens.RefreshToken },
+          }),
+        ),
         'refresh',
       );
       const again = await verify(refreshed, grouped, [LIVE_DEFAULT_ROLE, LIVE_ROLE]);
@@ -367,8 +414,10 @@ async function main(): Promise<number> {
   const run: CdkRun = { stackName, context: liveStackContext(stackName), assemblyDir: path.join(workDir, 'cdk.out') };
   const outputsFile = path.join(workDir, 'cdk-outputs.json');
   const started = Date.now();
-  log(`AWS credentials found (${formatDuration(started - lookupStarted)}). Deploying the throwaway stack ${stackName}: a Cognito user pool`);
-  log('(Essentials plan, billed per monthly active user) and a Lambda, in the CDK CLI\'s account and region. It is destroyed at the end,');
+  log(
+    `AWS credentials found (${formatDuration(started - lookupStarted)}). Deploying the throwaway stack ${stackName}: a Cognito user pool`,
+  );
+  log("(Essentials plan, billed per monthly active user) and a Lambda, in the CDK CLI's account and region. It is destroyed at the end,");
   log('also on failure or Ctrl-C.');
 
   let failure: unknown;

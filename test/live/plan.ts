@@ -18,7 +18,8 @@ export const HASURA_NAMESPACE = 'https://hasura.io/jwt/claims';
 
 /** `HasuraCognitoLive` + 8 random hex digits: unique per run, a valid CloudFormation stack name. */
 export function liveStackName(suffix: string = randomBytes(4).toString('hex')): string {
-  if (!/^[0-9a-z]{1,32}$/.test(suffix)) throw new Error(`live stack suffix must be 1-32 lower-case letters or digits, got ${JSON.stringify(suffix)}`);
+  if (!/^[0-9a-z]{1,32}$/.test(suffix))
+    throw new Error(`live stack suffix must be 1-32 lower-case letters or digits, got ${JSON.stringify(suffix)}`);
   return `${LIVE_STACK_PREFIX}${suffix}`;
 }
 

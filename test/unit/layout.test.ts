@@ -8,8 +8,8 @@
  * None imports test/ or bench/.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { builtinModules } from 'node:module';
+import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FOLDERS = ['lambda', 'lib', 'hasura-config', 'bin'] as const;
@@ -52,7 +52,9 @@ function sourceFiles(folder: string): string[] {
 /** The file a relative specifier resolves to, as Node's resolver (with the TypeScript loader) would find it. */
 function resolveFile(from: string, specifier: string): string {
   const base = path.resolve(ROOT, path.dirname(from), specifier);
-  const found = [base, `${base}.ts`, `${base}.cjs`, `${base}.js`, path.join(base, 'index.ts')].find((candidate) => fs.statSync(candidate, { throwIfNoEntry: false })?.isFile());
+  const found = [base, `${base}.ts`, `${base}.cjs`, `${base}.js`, path.join(base, 'index.ts')].find((candidate) =>
+    fs.statSync(candidate, { throwIfNoEntry: false })?.isFile(),
+  );
   return path.relative(ROOT, found ?? base);
 }
 
@@ -65,17 +67,29 @@ function importsOf(file: string, source: string): Import[] {
 }
 
 const folderOf = (file: string) => file.split(path.sep)[0];
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
 
-const imports = new Map(FOLDERS.flatMap(sourceFiles).map((file) => [file, importsOf(file, fs.readFileSync(path.join(ROOT, file), 'utf8'))]));
+const imports = new Map(
+  FOLDERS.flatMap(sourceFiles).map((file) => [file, importsOf(file, fs.readFileSync(path.join(ROOT, file), 'utf8'))]),
+);
 const all = [...imports.values()].flat();
 const shown = (i: Import) => `${i.file}: '${i.specifier}'`;
 
 it('finds the source files and their imports', () => {
   for (const folder of FOLDERS) expect([...imports.keys()].some((file) => folderOf(file) === folder)).toBe(true);
-  expect(imports.get(path.join('bin', 'start.ts'))).toContainEqual({ file: path.join('bin', 'start.ts'), specifier: './local/local-stack', target: path.join('bin', 'local', 'local-stack.ts') });
-  expect(imports.get(path.join('hasura-config', 'bin', 'check-token.cjs'))?.map((i) => i.target)).toContain(path.join('hasura-config', 'check-token.ts'));
+  expect(imports.get(path.join('bin', 'start.ts'))).toContainEqual({
+    file: path.join('bin', 'start.ts'),
+    specifier: './local/local-stack',
+    target: path.join('bin', 'local', 'local-stack.ts'),
+  });
+  expect(imports.get(path.join('hasura-config', 'bin', 'check-token.cjs'))?.map((i) => i.target)).toContain(
+    path.join('hasura-config', 'check-token.ts'),
+  );
 });
 
 it.each(FOLDERS)('%s/ imports only from the folders it may', (folder) => {
@@ -90,7 +104,9 @@ it('lambda/ imports no package: the trigger deploys with no dependencies', () =>
 
 it('lib/ imports only the packages it depends on', () => {
   const allowed = [...Object.keys(PACKAGE_JSON.dependencies), ...LIB_BUNDLER];
-  const others = all.filter((i) => folderOf(i.file) === 'lib' && i.target === undefined && !isBuiltin(i.specifier) && !allowed.includes(packageOf(i.specifier)));
+  const others = all.filter(
+    (i) => folderOf(i.file) === 'lib' && i.target === undefined && !isBuiltin(i.specifier) && !allowed.includes(packageOf(i.specifier)),
+  );
   expect(others.map(shown)).toEqual([]);
 });
 
@@ -99,6 +115,8 @@ it.each(['hasura-config', 'lambda'])('%s/ reaches no CDK package, directly or th
   for (const file of reached) {
     for (const i of imports.get(file) ?? []) if (i.target !== undefined && imports.has(i.target)) reached.add(i.target);
   }
-  const cdk = [...reached].flatMap((file) => imports.get(file)!).filter((i) => i.target === undefined && CDK_PACKAGES.includes(packageOf(i.specifier)));
+  const cdk = [...reached]
+    .flatMap((file) => imports.get(file)!)
+    .filter((i) => i.target === undefined && CDK_PACKAGES.includes(packageOf(i.specifier)));
   expect(cdk.map(shown)).toEqual([]);
 });

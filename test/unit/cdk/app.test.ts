@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { buildHasuraCognitoApp } from '../../../bin/app';
-import { REPO_ROOT, featureFlags } from './helpers';
+import { featureFlags, REPO_ROOT } from './helpers';
 
 const TSX_CLI = require.resolve('tsx/cli');
 
@@ -39,7 +39,12 @@ function runApp(context: Record<string, unknown>): Promise<AppRun> {
   delete env.CDK_DEFAULT_REGION;
   delete env.CDK_DEFAULT_ACCOUNT;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, path.join('bin', 'app.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const child = spawn(process.execPath, [TSX_CLI, path.join('bin', 'app.ts')], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     let stderr = '';
     child.stdout.resume();
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -58,7 +63,7 @@ test.concurrent('an invalid config fails the app with one line naming the field,
   expect(fs.readdirSync(result.outdir)).toEqual([]);
 });
 
-test.concurrent('a namespace that is a user attribute\'s claim fails the app, naming namespace', async () => {
+test.concurrent("a namespace that is a user attribute's claim fails the app, naming namespace", async () => {
   // The attack: with tokenUse access the ID token keeps the user's own "name" attribute, which the
   // default writeAttributes let the user set to {"x-hasura-allowed-roles":["admin"],...}.
   const result = await runApp({ ...featureFlags(), hasuraCognito: { namespace: 'name' } });
@@ -76,7 +81,14 @@ test.concurrent('the app synthesizes the configured stack offline', async () => 
   expect(result.stderr).not.toMatch(/ERROR|Validation failed/);
   expect(result.status).toBe(0);
   const template = JSON.parse(fs.readFileSync(path.join(result.outdir, 'AuthTest.template.json'), 'utf8'));
-  expect(Object.keys(template.Outputs).sort()).toEqual(['HasuraJwtSecret', 'Issuer', 'JwksUrl', 'Region', 'UserPoolClientId', 'UserPoolId']);
+  expect(Object.keys(template.Outputs).sort()).toEqual([
+    'HasuraJwtSecret',
+    'Issuer',
+    'JwksUrl',
+    'Region',
+    'UserPoolClientId',
+    'UserPoolId',
+  ]);
 });
 
 describe('buildHasuraCognitoApp (what bin/app.ts runs), in-process', () => {

@@ -19,7 +19,7 @@ describe('alarm topic region', () => {
     return onlyResource(buildStack(input, { props }).template, 'AWS::CloudWatch::Alarm')[1].Properties?.AlarmActions;
   }
 
-  test('an alarmTopicArn in another region than the stack\'s is refused at synth, naming the field', () => {
+  test("an alarmTopicArn in another region than the stack's is refused at synth, naming the field", () => {
     let error: unknown;
     try {
       buildStack({ alarmTopicArn: arnIn('us-east-1') }, { props: { env: ENV } });
@@ -31,7 +31,7 @@ describe('alarm topic region', () => {
     expect((error as InvalidInputError).expected).toContain(REGION);
   });
 
-  test('a topic in the stack\'s region notifies on alarm and recovery', () => {
+  test("a topic in the stack's region notifies on alarm and recovery", () => {
     const { template } = buildStack({ alarmTopicArn: arnIn(REGION) }, { props: { env: ENV } });
     expect(onlyResource(template, 'AWS::CloudWatch::Alarm')[1].Properties).toMatchObject({
       AlarmActions: [arnIn(REGION)],
@@ -39,7 +39,7 @@ describe('alarm topic region', () => {
     });
   });
 
-  test('a topic of another account in the stack\'s region is accepted (its access policy decides)', () => {
+  test("a topic of another account in the stack's region is accepted (its access policy decides)", () => {
     expect(alarmActions({ alarmTopicArn: arnIn(REGION, '210987654321') }, { env: ENV })).toEqual([arnIn(REGION, '210987654321')]);
   });
 
@@ -59,7 +59,11 @@ describe('alarm topic region', () => {
 });
 
 describe('what a failed first deploy and a stack deletion keep', () => {
-  const WITH_DOMAIN = { groupRoles: { admins: 'admin' }, machineClients: { reporting: { role: 'reporter' } }, domainPrefix: 'example-hasura-auth' };
+  const WITH_DOMAIN = {
+    groupRoles: { admins: 'admin' },
+    machineClients: { reporting: { role: 'reporter' } },
+    domainPrefix: 'example-hasura-auth',
+  };
 
   function policies(template: ReturnType<typeof buildStack>['template'], type: string): [string | undefined, string | undefined][] {
     const found = resourcesOfType(template, type);
@@ -86,9 +90,18 @@ describe('what a failed first deploy and a stack deletion keep', () => {
     );
 
     test('nothing else is kept: clients, resource server, function, role, permission and alarm go with the stack', () => {
-      const kept = new Set(['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolDomain', 'AWS::Logs::LogGroup']);
-      const others = Object.values(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>).filter((r) => !kept.has(r.Type));
-      expect(others.map((r) => r.Type)).toEqual(expect.arrayContaining(['AWS::Cognito::UserPoolClient', 'AWS::Lambda::Function', 'AWS::IAM::Role']));
+      const kept = new Set([
+        'AWS::Cognito::UserPool',
+        'AWS::Cognito::UserPoolGroup',
+        'AWS::Cognito::UserPoolDomain',
+        'AWS::Logs::LogGroup',
+      ]);
+      const others = Object.values(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>).filter(
+        (r) => !kept.has(r.Type),
+      );
+      expect(others.map((r) => r.Type)).toEqual(
+        expect.arrayContaining(['AWS::Cognito::UserPoolClient', 'AWS::Lambda::Function', 'AWS::IAM::Role']),
+      );
       for (const resource of others) expect([resource.Type, resource.DeletionPolicy ?? 'Delete']).toEqual([resource.Type, 'Delete']);
     });
   });

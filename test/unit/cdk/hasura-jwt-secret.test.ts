@@ -5,11 +5,11 @@
  */
 import { HasuraCognitoError, InvalidInputError } from '../../../lambda/errors';
 import {
-  HASURA_JWT_SECRET_FIELDS,
   buildHasuraJwtSecret,
-  parseHasuraJwtSecret,
+  HASURA_JWT_SECRET_FIELDS,
   type HasuraJwtSecret,
   type HasuraJwtSecretOptions,
+  parseHasuraJwtSecret,
 } from '../../../lib/hasura-jwt-secret';
 
 const SUBJECT = '--outputs cdk-outputs.json stack HasuraCognito output HasuraJwtSecret';
@@ -73,25 +73,88 @@ describe('parseHasuraJwtSecret refuses a tampered secret, naming the field', () 
 
   // [case, value, field, expected (substring), found]
   const cases: Array<[string, unknown, string, string, string]> = [
-    ['jwk_url over plain http to another host', tampered({ jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }), 'jwk_url', HTTPS_ONLY, '"http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json"'],
-    ['jwk_url over https to another host', tampered({ jwk_url: 'https://attacker.example/jwks.json' }), 'jwk_url', `${ISSUER}/.well-known/jwks.json (the issuer's key set)`, '"https://attacker.example/jwks.json"'],
-    ['jwk_url with credentials', tampered({ jwk_url: `https://user:pw@cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE/.well-known/jwks.json` }), 'jwk_url', 'an http(s) URL without credentials, query or fragment', '"https://user:pw@'],
-    ['jwk_url with a host URL parsers disagree on', tampered({ jwk_url: 'https://2130706433/us-east-1_EXAMPLE/.well-known/jwks.json' }), 'jwk_url', 'a URL whose host is written as URL parsers read it (here 127.0.0.1)', '"https://2130706433/'],
+    [
+      'jwk_url over plain http to another host',
+      tampered({ jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }),
+      'jwk_url',
+      HTTPS_ONLY,
+      '"http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json"',
+    ],
+    [
+      'jwk_url over https to another host',
+      tampered({ jwk_url: 'https://attacker.example/jwks.json' }),
+      'jwk_url',
+      `${ISSUER}/.well-known/jwks.json (the issuer's key set)`,
+      '"https://attacker.example/jwks.json"',
+    ],
+    [
+      'jwk_url with credentials',
+      tampered({ jwk_url: `https://user:pw@cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE/.well-known/jwks.json` }),
+      'jwk_url',
+      'an http(s) URL without credentials, query or fragment',
+      '"https://user:pw@',
+    ],
+    [
+      'jwk_url with a host URL parsers disagree on',
+      tampered({ jwk_url: 'https://2130706433/us-east-1_EXAMPLE/.well-known/jwks.json' }),
+      'jwk_url',
+      'a URL whose host is written as URL parsers read it (here 127.0.0.1)',
+      '"https://2130706433/',
+    ],
     ['jwk_url missing', without('jwk_url'), 'jwk_url', 'an http(s) URL', 'nothing'],
-    ['issuer over plain http to another host', tampered({ issuer: 'http://attacker.example/us-east-1_EXAMPLE', jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }), 'jwk_url', HTTPS_ONLY, '"http://attacker.example/'],
-    ['issuer over plain http to another host, jwk_url kept', tampered({ issuer: 'http://attacker.example/us-east-1_EXAMPLE' }), 'issuer', HTTPS_ONLY, '"http://attacker.example/us-east-1_EXAMPLE"'],
-    ['issuer with a fragment', tampered({ issuer: `${ISSUER}#x` }), 'issuer', 'an http(s) URL without credentials, query or fragment', `"${ISSUER}#x"`],
+    [
+      'issuer over plain http to another host',
+      tampered({
+        issuer: 'http://attacker.example/us-east-1_EXAMPLE',
+        jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json',
+      }),
+      'jwk_url',
+      HTTPS_ONLY,
+      '"http://attacker.example/',
+    ],
+    [
+      'issuer over plain http to another host, jwk_url kept',
+      tampered({ issuer: 'http://attacker.example/us-east-1_EXAMPLE' }),
+      'issuer',
+      HTTPS_ONLY,
+      '"http://attacker.example/us-east-1_EXAMPLE"',
+    ],
+    [
+      'issuer with a fragment',
+      tampered({ issuer: `${ISSUER}#x` }),
+      'issuer',
+      'an http(s) URL without credentials, query or fragment',
+      `"${ISSUER}#x"`,
+    ],
     ['issuer a number', tampered({ issuer: 42 }), 'issuer', 'an http(s) URL', '42'],
     ['audience missing', without('audience'), 'audience', 'a non-empty array of app client ids', 'nothing'],
     ['audience empty', tampered({ audience: [] }), 'audience', 'a non-empty array of app client ids', '[]'],
-    ['audience a string', tampered({ audience: '1example23456789' }), 'audience', 'a non-empty array of app client ids', '"1example23456789"'],
-    ['audience with an id that is not a client id', tampered({ audience: ['1example23456789', 'not a client'] }), 'audience', 'app client ids (letters, digits, _ and +)', '["1example23456789","not a client"]'],
+    [
+      'audience a string',
+      tampered({ audience: '1example23456789' }),
+      'audience',
+      'a non-empty array of app client ids',
+      '"1example23456789"',
+    ],
+    [
+      'audience with an id that is not a client id',
+      tampered({ audience: ['1example23456789', 'not a client'] }),
+      'audience',
+      'app client ids (letters, digits, _ and +)',
+      '["1example23456789","not a client"]',
+    ],
     ['audience with a number', tampered({ audience: [7] }), 'audience', 'app client ids', '[7]'],
     ['type HS256', tampered({ type: 'HS256' }), 'type', '"RS256"', '"HS256"'],
     ['type missing', without('type'), 'type', '"RS256"', 'nothing'],
     ['claims_format unknown', tampered({ claims_format: 'yaml' }), 'claims_format', '"stringified_json" or "json"', '"yaml"'],
     ['claims_format missing', without('claims_format'), 'claims_format', '"stringified_json" or "json"', 'nothing'],
-    ['claims_namespace Cognito reserves', tampered({ claims_namespace: 'cognito:groups' }), 'claims_namespace', 'a claim name of 1-256 characters that Cognito neither reserves nor fills from a user attribute', '"cognito:groups"'],
+    [
+      'claims_namespace Cognito reserves',
+      tampered({ claims_namespace: 'cognito:groups' }),
+      'claims_namespace',
+      'a claim name of 1-256 characters that Cognito neither reserves nor fills from a user attribute',
+      '"cognito:groups"',
+    ],
     ['claims_namespace a registered claim', tampered({ claims_namespace: 'sub' }), 'claims_namespace', 'a claim name', '"sub"'],
     ['claims_namespace null', tampered({ claims_namespace: null }), 'claims_namespace', 'a claim name', 'null'],
     ['claims_namespace missing', without('claims_namespace'), 'claims_namespace', 'a claim name', 'nothing'],
@@ -100,9 +163,21 @@ describe('parseHasuraJwtSecret refuses a tampered secret, naming the field', () 
     ['allowed_skew a string', tampered({ allowed_skew: '5' }), 'allowed_skew', 'a non-negative integer (seconds)', '"5"'],
     ['allowed_skew missing', without('allowed_skew'), 'allowed_skew', 'a non-negative integer (seconds)', 'nothing'],
     // Hasura honours these fields; a tampered secret could use one to take roles from elsewhere.
-    ['an extra field Hasura honours (claims_map)', tampered({ claims_map: { 'x-hasura-allowed-roles': { path: '$.custom:role' } } }), 'claims_map', 'no such field', 'one'],
+    [
+      'an extra field Hasura honours (claims_map)',
+      tampered({ claims_map: { 'x-hasura-allowed-roles': { path: '$.custom:role' } } }),
+      'claims_map',
+      'no such field',
+      'one',
+    ],
     ['an extra field Hasura honours (header)', tampered({ header: { type: 'Cookie', name: 'jwt' } }), 'header', 'no such field', 'one'],
-    ['an extra field named __proto__', JSON.parse(`{"__proto__":{"claims_map":{}},${JSON.stringify(DEPLOYED).slice(1)}`), '__proto__', 'no such field', 'one'],
+    [
+      'an extra field named __proto__',
+      JSON.parse(`{"__proto__":{"claims_map":{}},${JSON.stringify(DEPLOYED).slice(1)}`),
+      '__proto__',
+      'no such field',
+      'one',
+    ],
   ];
 
   it.each(cases)('%s', (_name, value, field, expected, found) => {

@@ -86,7 +86,14 @@ function deepFreeze(value: unknown): void {
 // biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template's properties are untyped JSON; tests read them by path.
 type TemplateJson = Record<string, any>;
 
-export type TemplateResource = { Type: string; Properties?: TemplateJson; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: TemplateJson };
+export type TemplateResource = {
+  Type: string;
+  Properties?: TemplateJson;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Metadata?: TemplateJson;
+};
 
 export function resourcesOfType(template: Template, type: string): [string, TemplateResource][] {
   return Object.entries(template.toJSON().Resources as Record<string, TemplateResource>).filter(([, r]) => r.Type === type);

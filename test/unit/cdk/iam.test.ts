@@ -20,7 +20,7 @@ describe.each([
   const [roleId, role] = onlyResource(template, 'AWS::IAM::Role');
   const [logGroupId] = onlyResource(template, 'AWS::Logs::LogGroup');
 
-  test('is the function\'s role, assumable by Lambda only, with no managed policy', () => {
+  test("is the function's role, assumable by Lambda only, with no managed policy", () => {
     expect(fn.Properties?.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
@@ -29,7 +29,7 @@ describe.each([
     expect(role.Properties?.Policies).toBeUndefined();
   });
 
-  test('its one policy allows exactly CreateLogStream and PutLogEvents on the function\'s log group', () => {
+  test("its one policy allows exactly CreateLogStream and PutLogEvents on the function's log group", () => {
     const policies = resourcesOfType(template, 'AWS::IAM::Policy');
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0];

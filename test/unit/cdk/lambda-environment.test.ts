@@ -14,7 +14,9 @@ const LIMIT = 4096;
 
 /** `count` groups of 34 bytes each in the environment: `\"team-000-members\":\"team-000\",`. */
 function groups(count: number): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`team-${String(i).padStart(3, '0')}-members`, `team-${String(i).padStart(3, '0')}`]));
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`team-${String(i).padStart(3, '0')}-members`, `team-${String(i).padStart(3, '0')}`]),
+  );
 }
 
 /**
@@ -73,7 +75,10 @@ describe.each([
   ['groups only', {}],
   [
     'machine clients, whose ids count at 26 characters',
-    { machineClients: { reporting: { role: 'reporter', sessionVariables: { 'x-hasura-org-id': '42' } }, billing: { role: 'billing' } }, domainPrefix: 'example-auth' },
+    {
+      machineClients: { reporting: { role: 'reporter', sessionVariables: { 'x-hasura-org-id': '42' } }, billing: { role: 'billing' } },
+      domainPrefix: 'example-auth',
+    },
   ],
 ])('the limit is exact (%s)', (_name, base) => {
   const atLimit = configOfSize(base, LIMIT);
@@ -101,5 +106,7 @@ test('non-ASCII characters count as the \\u escapes of a JSON encoding, never fe
   const variables = { A: 'é€😀' };
   expect(lambdaEnvironmentBytes(variables)).toBe('{"A":"'.length + 6 + 6 + 12 + '"}'.length);
   expect(lambdaEnvironmentBytes(variables)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(variables)));
-  expect(lambdaEnvironmentBytes({ HASURA_CLAIMS_CONFIG: '{"a":1}' })).toBe(Buffer.byteLength(JSON.stringify({ HASURA_CLAIMS_CONFIG: '{"a":1}' })));
+  expect(lambdaEnvironmentBytes({ HASURA_CLAIMS_CONFIG: '{"a":1}' })).toBe(
+    Buffer.byteLength(JSON.stringify({ HASURA_CLAIMS_CONFIG: '{"a":1}' })),
+  );
 });

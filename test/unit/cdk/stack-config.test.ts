@@ -1,11 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HasuraCognitoError, InvalidInputError } from '../../../lambda/errors';
-import {
-  DEFAULT_USER_WRITABLE_ATTRIBUTES,
-  LOG_RETENTION_DAYS,
-  POOL_OPTION_FIELDS,
-  parseStackConfig,
-} from '../../../lib/stack-config';
+import { DEFAULT_USER_WRITABLE_ATTRIBUTES, LOG_RETENTION_DAYS, POOL_OPTION_FIELDS, parseStackConfig } from '../../../lib/stack-config';
 import { CDK_JSON } from './helpers';
 
 /** The error thrown for `input`, which must be a HasuraCognitoError. */
@@ -78,7 +73,7 @@ describe('parseStackConfig defaults', () => {
     expect(config.claims.machineClients).toEqual({});
   });
 
-  test('the log retention list is CloudWatch\'s (RetentionDays without INFINITE)', () => {
+  test("the log retention list is CloudWatch's (RetentionDays without INFINITE)", () => {
     const cdkValues = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE);
     expect([...LOG_RETENTION_DAYS]).toEqual(cdkValues);
   });
@@ -119,7 +114,7 @@ describe('attributes', () => {
   });
 });
 
-describe('customAttributes: the pool\'s custom attributes, declared once', () => {
+describe("customAttributes: the pool's custom attributes, declared once", () => {
   // Cognito refuses to remove or change a custom attribute ("Existing schema attributes cannot be
   // modified or deleted"), so the schema must not follow what the claims happen to read today.
   test('a custom attribute read or made writable but not declared is refused, naming the field', () => {
@@ -139,7 +134,10 @@ describe('customAttributes: the pool\'s custom attributes, declared once', () =>
 
   test('the schema is the declared list whatever the claims read', () => {
     const declared = ['custom:org_id', 'custom:tenant'];
-    const reading = parseStackConfig({ customAttributes: declared, sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' } });
+    const reading = parseStackConfig({
+      customAttributes: declared,
+      sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' },
+    });
     const notReading = parseStackConfig({ customAttributes: declared });
     expect(reading.customAttributes).toEqual(declared);
     expect(notReading.customAttributes).toEqual(declared);
@@ -147,7 +145,12 @@ describe('customAttributes: the pool\'s custom attributes, declared once', () =>
 
   const invalid: [string, unknown, string, RegExp][] = [
     ['not a list', { customAttributes: 'custom:org_id' }, 'hasuraCognito.customAttributes', /an array/],
-    ['a name without the prefix', { customAttributes: ['org_id'] }, 'hasuraCognito.customAttributes[0]', /"custom:<1-20 letters, digits or _>"/],
+    [
+      'a name without the prefix',
+      { customAttributes: ['org_id'] },
+      'hasuraCognito.customAttributes[0]',
+      /"custom:<1-20 letters, digits or _>"/,
+    ],
     ['a name too long', { customAttributes: ['custom:abcdefghijklmnopqrstu'] }, 'hasuraCognito.customAttributes[0]', /1-20/],
     ['a name with a dash', { customAttributes: ['custom:org-id'] }, 'hasuraCognito.customAttributes[0]', /letters, digits or _/],
     ['a duplicate', { customAttributes: ['custom:a', 'custom:b', 'custom:a'] }, 'hasuraCognito.customAttributes[2]', /no duplicate/],
@@ -175,11 +178,31 @@ describe('invalid configs name the field', () => {
     ['a removal policy typo', { removalPolicy: 'delete' }, 'hasuraCognito.removalPolicy', /"retain", "destroy"/],
     ['a string boolean', { selfSignUp: 'yes' }, 'hasuraCognito.selfSignUp', /true or false/],
     ['passwordAuth as a number', { passwordAuth: 1 }, 'hasuraCognito.passwordAuth', /true or false/],
-    ['an http callback URL', { callbackUrls: ['http://app.example.com/cb'], domainPrefix: 'ex-auth' }, 'hasuraCognito.callbackUrls[0]', /https URL/],
-    ['callback URLs without a domain', { callbackUrls: ['https://app.example.com/cb'] }, 'hasuraCognito.domainPrefix', /required with callbackUrls/],
-    ['machine clients without a domain', { machineClients: { svc: { role: 'svc' } } }, 'hasuraCognito.domainPrefix', /required with machineClients/],
+    [
+      'an http callback URL',
+      { callbackUrls: ['http://app.example.com/cb'], domainPrefix: 'ex-auth' },
+      'hasuraCognito.callbackUrls[0]',
+      /https URL/,
+    ],
+    [
+      'callback URLs without a domain',
+      { callbackUrls: ['https://app.example.com/cb'] },
+      'hasuraCognito.domainPrefix',
+      /required with callbackUrls/,
+    ],
+    [
+      'machine clients without a domain',
+      { machineClients: { svc: { role: 'svc' } } },
+      'hasuraCognito.domainPrefix',
+      /required with machineClients/,
+    ],
     ['logout URLs without callback URLs', { logoutUrls: ['https://app.example.com/'] }, 'hasuraCognito.logoutUrls', /unless callbackUrls/],
-    ['a duplicate URL', { callbackUrls: ['https://a.example.com/', 'https://a.example.com/'], domainPrefix: 'ex-auth' }, 'hasuraCognito.callbackUrls[1]', /no duplicate/],
+    [
+      'a duplicate URL',
+      { callbackUrls: ['https://a.example.com/', 'https://a.example.com/'], domainPrefix: 'ex-auth' },
+      'hasuraCognito.callbackUrls[1]',
+      /no duplicate/,
+    ],
     ['a reserved domain prefix', { domainPrefix: 'my-cognito' }, 'hasuraCognito.domainPrefix', /Cognito refuses/],
     ['an upper-case domain prefix', { domainPrefix: 'MyAuth' }, 'hasuraCognito.domainPrefix', /domain prefix/],
     ['an odd log retention', { logRetentionDays: 31 }, 'hasuraCognito.logRetentionDays', /one of 1, 3, 5/],
@@ -187,11 +210,36 @@ describe('invalid configs name the field', () => {
     ['a bad stack name', { stackName: '1stack' }, 'hasuraCognito.stackName', /stack name/],
     ['a long access token validity', { accessTokenValidityMinutes: 1441 }, 'hasuraCognito.accessTokenValidityMinutes', /5 to 1440/],
     ['a refresh validity of zero', { refreshTokenValidityDays: 0 }, 'hasuraCognito.refreshTokenValidityDays', /1 to 3650/],
-    ['an unknown standard attribute', { userWritableAttributes: ['role'] }, 'hasuraCognito.userWritableAttributes[0]', /standard attribute/],
-    ['a too long custom attribute', { userWritableAttributes: ['custom:abcdefghijklmnopqrstu'] }, 'hasuraCognito.userWritableAttributes[0]', /1-20/],
-    ['a custom attribute the stack cannot create', { sessionVariables: { 'x-hasura-org': 'custom:org-id' } }, 'hasuraCognito.sessionVariables["x-hasura-org"]', /1-20 letters/],
-    ['a machine client name with a space', { machineClients: { 'my svc': { role: 'svc' } }, domainPrefix: 'ex-auth' }, 'hasuraCognito.machineClients["my svc"]', /machine client name/],
-    ['a machine client without a role (shared parser)', { machineClients: { svc: {} }, domainPrefix: 'ex-auth' }, 'hasuraCognito.machineClients.svc.role', /a role name/],
+    [
+      'an unknown standard attribute',
+      { userWritableAttributes: ['role'] },
+      'hasuraCognito.userWritableAttributes[0]',
+      /standard attribute/,
+    ],
+    [
+      'a too long custom attribute',
+      { userWritableAttributes: ['custom:abcdefghijklmnopqrstu'] },
+      'hasuraCognito.userWritableAttributes[0]',
+      /1-20/,
+    ],
+    [
+      'a custom attribute the stack cannot create',
+      { sessionVariables: { 'x-hasura-org': 'custom:org-id' } },
+      'hasuraCognito.sessionVariables["x-hasura-org"]',
+      /1-20 letters/,
+    ],
+    [
+      'a machine client name with a space',
+      { machineClients: { 'my svc': { role: 'svc' } }, domainPrefix: 'ex-auth' },
+      'hasuraCognito.machineClients["my svc"]',
+      /machine client name/,
+    ],
+    [
+      'a machine client without a role (shared parser)',
+      { machineClients: { svc: {} }, domainPrefix: 'ex-auth' },
+      'hasuraCognito.machineClients.svc.role',
+      /a role name/,
+    ],
   ];
 
   test.each(cases)('%s', (_name, input, field, message) => {

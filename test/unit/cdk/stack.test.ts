@@ -2,12 +2,18 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CLAIMS_CONFIG_ENV, CLAIMS_CONFIG_FIELDS, parseClaimsConfig, parseClaimsConfigJson, serializeClaimsConfig } from '../../../lambda/claims-config';
+import {
+  CLAIMS_CONFIG_ENV,
+  CLAIMS_CONFIG_FIELDS,
+  parseClaimsConfig,
+  parseClaimsConfigJson,
+  serializeClaimsConfig,
+} from '../../../lambda/claims-config';
 import { buildHasuraJwtSecret } from '../../../lib/hasura-jwt-secret';
 import { LAMBDA_NODE_MAJOR } from '../../../lib/lambda-bundling';
-import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { parseStackConfig } from '../../../lib/stack-config';
-import { CDK_JSON, buildStack, evaluate, newStack, onlyResource, resourcesOfType, sharedStack, type TemplateResource } from './helpers';
+import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
+import { buildStack, CDK_JSON, evaluate, newStack, onlyResource, resourcesOfType, sharedStack, type TemplateResource } from './helpers';
 
 const EXAMPLE = CDK_JSON.context.hasuraCognito as Record<string, unknown>;
 const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 'JwksUrl', 'HasuraJwtSecret'];
@@ -169,9 +175,21 @@ describe('default config (the cdk.json example)', () => {
     expect(client.Properties?.AllowedOAuthFlowsUserPoolClient).toBe(false);
     expect(client.Properties?.AllowedOAuthFlows).toBeUndefined();
     expect(client.Properties?.CallbackURLs).toBeUndefined();
-    expect(client.Properties?.WriteAttributes).toEqual(
-      ['birthdate', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'picture', 'preferred_username', 'profile', 'website', 'zoneinfo'],
-    );
+    expect(client.Properties?.WriteAttributes).toEqual([
+      'birthdate',
+      'family_name',
+      'gender',
+      'given_name',
+      'locale',
+      'middle_name',
+      'name',
+      'nickname',
+      'picture',
+      'preferred_username',
+      'profile',
+      'website',
+      'zoneinfo',
+    ]);
     expect(client.Properties?.ReadAttributes).toEqual(expect.arrayContaining(['custom:org_id', 'email', 'email_verified', 'name']));
     expect(client.Properties).toMatchObject({
       AccessTokenValidity: 60,
@@ -205,7 +223,9 @@ describe('default config (the cdk.json example)', () => {
 
   test('HASURA_CLAIMS_CONFIG is the serialized validated claims config, and the Lambda parser accepts it', () => {
     // The example's claims fields (it has no machine clients), without its pool options.
-    const claimsInput = Object.fromEntries(Object.entries(EXAMPLE).filter(([key]) => (CLAIMS_CONFIG_FIELDS as readonly string[]).includes(key)));
+    const claimsInput = Object.fromEntries(
+      Object.entries(EXAMPLE).filter(([key]) => (CLAIMS_CONFIG_FIELDS as readonly string[]).includes(key)),
+    );
     const env = fn.Properties?.Environment.Variables[CLAIMS_CONFIG_ENV];
     expect(env).toBe(serializeClaimsConfig(parseClaimsConfig(claimsInput, 'hasuraCognito')));
     expect(parseClaimsConfigJson(env)).toEqual(parseStackConfig(EXAMPLE).claims);
@@ -220,7 +240,11 @@ describe('default config (the cdk.json example)', () => {
       TreatMissingData: 'notBreaching',
     });
     expect(alarm.Properties?.AlarmActions).toBeUndefined();
-    const metrics = alarm.Properties?.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } }; Id: string }[];
+    const metrics = alarm.Properties?.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } };
+      Id: string;
+    }[];
     expect(metrics.find((m) => m.Expression !== undefined)?.Expression).toBe('errors + throttles');
     const stats = metrics.filter((m) => m.MetricStat !== undefined);
     expect(stats.map((m) => m.MetricStat?.Metric.MetricName).sort()).toEqual(['Errors', 'Throttles']);
@@ -243,15 +267,24 @@ describe('default config (the cdk.json example)', () => {
 describe('HasuraJwtSecret output', () => {
   test.each([
     ['the default config', {}],
-    ['json claims, custom namespace and machine clients', { ...M2M_AND_OAUTH, claimsFormat: 'json', namespace: 'https://example.com/claims' }],
-  ])('resolves to exactly the generator\'s JSON (%s)', (_name, input) => {
+    [
+      'json claims, custom namespace and machine clients',
+      { ...M2M_AND_OAUTH, claimsFormat: 'json', namespace: 'https://example.com/claims' },
+    ],
+  ])("resolves to exactly the generator's JSON (%s)", (_name, input) => {
     const { template } = sharedStack(input);
     const refs = deployedRefs(template);
     const outputs = template.toJSON().Outputs;
     const config = parseStackConfig(input);
     const clientIds = [refs[userClient(template)[0]], ...Object.keys(config.machineClients).map((name) => `${name}clientid0123456789`)];
     const expected = JSON.stringify(
-      buildHasuraJwtSecret({ region: REGION, userPoolId: POOL_ID, clientIds, namespace: config.claims.namespace, claimsFormat: config.claims.claimsFormat }),
+      buildHasuraJwtSecret({
+        region: REGION,
+        userPoolId: POOL_ID,
+        clientIds,
+        namespace: config.claims.namespace,
+        claimsFormat: config.claims.claimsFormat,
+      }),
     );
     expect(evaluate(outputs.HasuraJwtSecret.Value, refs)).toBe(expected);
     expect(evaluate(outputs.Issuer.Value, refs)).toBe(`https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`);
@@ -274,11 +307,14 @@ test('the construct keeps every machine client, even one named __proto__ (a hand
   expect(JSON.parse(evaluate(outputs.HasuraJwtSecret.Value, refs)).audience).toEqual([refs[userClient(template)[0]], ...machineIds]);
   expect(evaluate(outputs.MachineClientIds.Value, refs).split(',')).toEqual(machineIds);
   const [, fn] = onlyResource(template, 'AWS::Lambda::Function');
-  expect(Object.keys(JSON.parse(evaluate(fn.Properties?.Environment.Variables[CLAIMS_CONFIG_ENV], refs)).machineClients)).toEqual(machineIds);
+  expect(Object.keys(JSON.parse(evaluate(fn.Properties?.Environment.Variables[CLAIMS_CONFIG_ENV], refs)).machineClients)).toEqual(
+    machineIds,
+  );
 });
 
 test('editing or removing a session variable leaves the pool schema identical (Cognito cannot drop or change a custom attribute)', () => {
-  const schema = (input: Record<string, unknown>) => userPool(sharedStack({ customAttributes: ['custom:org_id', 'custom:tenant'], ...input }).template)[1].Properties?.Schema;
+  const schema = (input: Record<string, unknown>) =>
+    userPool(sharedStack({ customAttributes: ['custom:org_id', 'custom:tenant'], ...input }).template)[1].Properties?.Schema;
   const before = schema({ sessionVariables: { 'x-hasura-org-id': 'custom:org_id', 'x-hasura-tenant': 'custom:tenant' } });
   expect(before.map((a: { Name: string }) => a.Name)).toEqual(['email', 'org_id', 'tenant']);
   expect(schema({ sessionVariables: { 'x-hasura-org-id': 'custom:tenant' } })).toEqual(before);
@@ -352,17 +388,22 @@ describe('machine clients and managed login', () => {
     expect([...(graph.get(fnId) ?? [])]).toEqual(expect.arrayContaining(machineClientResources(template).map(([id]) => id)));
   });
 
-  test('Cognito\'s invoke permission waits for the function and is scoped to the pool', () => {
+  test("Cognito's invoke permission waits for the function and is scoped to the pool", () => {
     const [, permission] = onlyResource(template, 'AWS::Lambda::Permission');
     expect(permission.DependsOn).toContain(fnId);
     expect(permission.Properties).toMatchObject({ Principal: 'cognito-idp.amazonaws.com', SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] } });
-    expect(evaluate(permission.Properties?.FunctionName, refs)).toBe(evaluate(pool.Properties?.LambdaConfig.PreTokenGenerationConfig.LambdaArn, refs));
+    expect(evaluate(permission.Properties?.FunctionName, refs)).toBe(
+      evaluate(pool.Properties?.LambdaConfig.PreTokenGenerationConfig.LambdaArn, refs),
+    );
   });
 
   test('MachineClientIds lists the machine client ids after the six outputs', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([...REQUIRED_OUTPUTS, 'MachineClientIds'].sort());
-    expect(evaluate(outputs.MachineClientIds.Value, refs).split(',').sort()).toEqual(['billingclientid0123456789', 'reportingclientid0123456789']);
+    expect(evaluate(outputs.MachineClientIds.Value, refs).split(',').sort()).toEqual([
+      'billingclientid0123456789',
+      'reportingclientid0123456789',
+    ]);
   });
 
   test('the user client gets the code grant only, with the configured URLs, on a Cognito domain', () => {
@@ -409,7 +450,11 @@ describe('options', () => {
       Policies: { PasswordPolicy: { MinimumLength: 16 } },
     });
     const [, client] = userClient(template);
-    expect([...(client.Properties?.ExplicitAuthFlows ?? [])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect([...(client.Properties?.ExplicitAuthFlows ?? [])].sort()).toEqual([
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
     expect(client.Properties).toMatchObject({ AccessTokenValidity: 15, IdTokenValidity: 30, RefreshTokenValidity: 7 * 24 * 60 });
     expect(onlyResource(template, 'AWS::Logs::LogGroup')[1].Properties?.RetentionInDays).toBe(365);
   });
@@ -425,15 +470,21 @@ describe('options', () => {
     expect(alarm.Properties).toMatchObject({ AlarmActions: [arn], OKActions: [arn] });
 
     const other = 'arn:aws:sns:eu-west-1:123456789012:other';
-    const { template } = buildStack({ alarmTopicArn: arn }, {
-      props: { alarmTopic: sns.Topic.fromTopicArn(new Stack(), 'OtherTopic', other) },
-    });
+    const { template } = buildStack(
+      { alarmTopicArn: arn },
+      {
+        props: { alarmTopic: sns.Topic.fromTopicArn(new Stack(), 'OtherTopic', other) },
+      },
+    );
     expect(onlyResource(template, 'AWS::CloudWatch::Alarm')[1].Properties?.AlarmActions).toEqual([other]);
   });
 
   test.each([
     ['a standard userIdAttribute', { userIdAttribute: 'preferred_username' }],
-    ['standard session variables', { sessionVariables: { 'x-hasura-locale': 'locale', 'x-hasura-tz': 'zoneinfo', 'x-hasura-site': 'website' } }],
+    [
+      'standard session variables',
+      { sessionVariables: { 'x-hasura-locale': 'locale', 'x-hasura-tz': 'zoneinfo', 'x-hasura-site': 'website' } },
+    ],
     [
       'custom attributes, one of them user-writable',
       {
@@ -464,7 +515,10 @@ describe('cdk-nag AwsSolutions', () => {
     ['the cdk.json example', EXAMPLE],
     ['machine clients and managed login', M2M_AND_OAUTH],
     ['id tokens on Lite with MFA off and destroy', { tokenUse: 'id', mfa: 'off', removalPolicy: 'destroy' }],
-    ['Plus with required MFA and an alarm topic', { featurePlan: 'plus', mfa: 'required', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }],
+    [
+      'Plus with required MFA and an alarm topic',
+      { featurePlan: 'plus', mfa: 'required', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
+    ],
   ])('no unacknowledged finding, warnings included (%s)', (_name, input) => {
     const { app } = sharedStack(input);
     const report = new AwsSolutionsChecks().validateScope(app);
@@ -491,10 +545,7 @@ describe('cdk-nag AwsSolutions', () => {
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
-    expect(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')).sort()).toEqual([
-      'AwsSolutions-COG2',
-      'AwsSolutions-COG8',
-    ]);
+    expect(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
     for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(40);
   });
 });

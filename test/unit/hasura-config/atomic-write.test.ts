@@ -1,6 +1,7 @@
 /** atomic-write: a failure at any step leaves the old file as it was and no temporary file. */
 // The real module object (not an interop copy), so spies reach atomic-write's calls.
 import fs = require('node:fs');
+
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../hasura-config/atomic-write';
 import { InvalidInputError, OutputExistsError } from '../../../lambda/errors';

@@ -6,30 +6,30 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main, type CheckTokenIo } from '../../../hasura-config/check-token';
+import { type CheckTokenIo, main } from '../../../hasura-config/check-token';
 import {
   CLIENT_ID,
+  type CognitoTokens,
+  expectTerminalSafe,
   FORGED_LINE,
+  fixtureOutputsWith,
   HIDDEN_CHARACTERS,
   ISSUER,
+  issueTokens,
   JWKS_URI,
+  jwksFetcher,
+  makeSigningKey,
+  makeTempDir,
   NAMESPACE,
   ORG_ID,
   OUTPUTS_FIXTURE_ARG,
   POOL_ID,
   REGION,
   REPO_ROOT,
-  USER_SUB,
-  expectTerminalSafe,
-  fixtureOutputsWith,
-  issueTokens,
-  jwksFetcher,
-  makeSigningKey,
-  makeTempDir,
   runMain,
-  signJwt,
-  type CognitoTokens,
   type SigningKey,
+  signJwt,
+  USER_SUB,
 } from './helpers';
 
 const NOW = 1_750_000_000;
@@ -44,8 +44,13 @@ beforeAll(async () => {
   tokens = await issueTokens({ key, now: NOW });
 });
 
-const io = (overrides: Partial<CheckTokenIo> = {}): Partial<CheckTokenIo> => ({ fetcher: jwksFetcher(JWKS_URI, [key]), now: () => NOW, ...overrides });
-const check = (argv: string[], overrides: Partial<CheckTokenIo> = {}) => runMain(main, ['--outputs', OUTPUTS_FIXTURE_ARG, ...argv], io(overrides));
+const io = (overrides: Partial<CheckTokenIo> = {}): Partial<CheckTokenIo> => ({
+  fetcher: jwksFetcher(JWKS_URI, [key]),
+  now: () => NOW,
+  ...overrides,
+});
+const check = (argv: string[], overrides: Partial<CheckTokenIo> = {}) =>
+  runMain(main, ['--outputs', OUTPUTS_FIXTURE_ARG, ...argv], io(overrides));
 
 describe('tokens Hasura accepts', () => {
   it('the access token (claims + aud added by the Lambda): default role and session variables', async () => {
@@ -93,7 +98,18 @@ describe('tokens Hasura accepts', () => {
 
   it('claims_format json with an object claim', async () => {
     const jsonTokens = await issueTokens({ key, now: NOW, config: { claimsFormat: 'json' } });
-    const argv = ['--region', REGION, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID, '--claims-format', 'json', '--token', jsonTokens.accessToken];
+    const argv = [
+      '--region',
+      REGION,
+      '--user-pool-id',
+      POOL_ID,
+      '--client-id',
+      CLIENT_ID,
+      '--claims-format',
+      'json',
+      '--token',
+      jsonTokens.accessToken,
+    ];
     const result = await runMain(main, argv, io());
     expect(result.code).toBe(0);
   });
@@ -114,7 +130,18 @@ describe('tokens Hasura accepts', () => {
     const issuer = `${endpoint}/${localPool}`;
     const local = await issueTokens({ key, now: NOW, issuer });
     const fetcher = jwksFetcher(`${issuer}/.well-known/jwks.json`, [key]);
-    const argv = ['--region', REGION, '--user-pool-id', localPool, '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', local.accessToken];
+    const argv = [
+      '--region',
+      REGION,
+      '--user-pool-id',
+      localPool,
+      '--client-id',
+      CLIENT_ID,
+      '--endpoint',
+      endpoint,
+      '--token',
+      local.accessToken,
+    ];
     const result = await runMain(main, argv, io({ fetcher }));
     expect(result.code).toBe(0);
     expect(fetcher.calls).toEqual([`${issuer}/.well-known/jwks.json`]);
@@ -122,12 +149,16 @@ describe('tokens Hasura accepts', () => {
 });
 
 describe('tokens Hasura refuses: exit 1 with its code, message and advice', () => {
-  const refusal = (code: string, message: string) => expect.stringContaining(`Hasura refuses this token.\ncode: ${code}\nmessage: ${message}\n`);
+  const refusal = (code: string, message: string) =>
+    expect.stringContaining(`Hasura refuses this token.\ncode: ${code}\nmessage: ${message}\n`);
 
   it('a tampered payload (role added, signature kept)', async () => {
     const [header, , signature] = tokens.accessToken.split('.');
     const claims = JSON.parse(tokens.accessPayload[NAMESPACE] as string);
-    const tampered = { ...tokens.accessPayload, [NAMESPACE]: JSON.stringify({ ...claims, 'x-hasura-allowed-roles': ['user', 'admin', 'superuser'] }) };
+    const tampered = {
+      ...tokens.accessPayload,
+      [NAMESPACE]: JSON.stringify({ ...claims, 'x-hasura-allowed-roles': ['user', 'admin', 'superuser'] }),
+    };
     const token = `${header}.${Buffer.from(JSON.stringify(tampered)).toString('base64url')}.${signature}`;
     const result = await check(['--token', token, '--role', 'superuser']);
     expect(result.code).toBe(1);
@@ -147,9 +178,13 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     const result = await check(['--token', other.accessToken]);
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWTNotInAudience'));
-    expect(result.stdout).toContain('advice: The token was issued to app client 9other9client9, which is not in the audience (1example23456789, 2example23456789)');
+    expect(result.stdout).toContain(
+      'advice: The token was issued to app client 9other9client9, which is not in the audience (1example23456789, 2example23456789)',
+    );
     // With --outputs the audience is the stack's: --client-id applies to explicit ids only.
-    expect(result.stdout).toContain('or generate the config with that client in its audience (a machine client of the stack, or --client-id 9other9client9 with explicit ids).\n');
+    expect(result.stdout).toContain(
+      'or generate the config with that client in its audience (a machine client of the stack, or --client-id 9other9client9 with explicit ids).\n',
+    );
   });
 
   it('an expired token (beyond allowed_skew)', async () => {
@@ -165,7 +200,9 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     const result = await check(['--token', tokens.idToken]);
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual(refusal('jwt-invalid-claims', `claims key: '${NAMESPACE}' not found`));
-    expect(result.stdout).toContain('advice: This is an ID token, but the Lambda puts Hasura\'s claims in the access token (tokenUse: access): send the access token.');
+    expect(result.stdout).toContain(
+      "advice: This is an ID token, but the Lambda puts Hasura's claims in the access token (tokenUse: access): send the access token.",
+    );
   });
 
   it('a role the token does not allow', async () => {
@@ -179,7 +216,9 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
     const fetcher = jwksFetcher(JWKS_URI, [key]);
     const result = await check(['--token', 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.a.b.c.d'], { fetcher });
     expect(result.code).toBe(1);
-    expect(result.stdout).toEqual(refusal('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 5)'));
+    expect(result.stdout).toEqual(
+      refusal('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 5)'),
+    );
     expect(result.stdout).toContain('advice: This token has 5 parts: it is an encrypted JWE, which is what a Cognito refresh token is.');
     expect(fetcher.calls).toEqual([]);
   });
@@ -217,32 +256,64 @@ describe('tokens Hasura refuses: exit 1 with its code, message and advice', () =
 describe('check-token bad input: exit 2, one line', () => {
   it.each([
     ['no token', [], 'check-token: --token: expected a JWT, found nothing\n'],
-    ['no pool', ['--token', 'a.b.c'], 'check-token: --region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value\n'],
-    ['conflicting pool options', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID], "check-token: --user-pool-id: expected --outputs without --user-pool-id (the stack's HasuraJwtSecret says its issuer), found both\n"],
-    ['--namespace with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', NAMESPACE], "check-token: --namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both\n"],
-    ['--claims-format with --outputs', ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--claims-format', 'json'], "check-token: --claims-format: expected --outputs without --claims-format (the stack's HasuraJwtSecret says its claims_format), found both\n"],
+    [
+      'no pool',
+      ['--token', 'a.b.c'],
+      'check-token: --region: expected --outputs FILE, or --region, --user-pool-id and --client-id, found no value\n',
+    ],
+    [
+      'conflicting pool options',
+      ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--user-pool-id', POOL_ID],
+      "check-token: --user-pool-id: expected --outputs without --user-pool-id (the stack's HasuraJwtSecret says its issuer), found both\n",
+    ],
+    [
+      '--namespace with --outputs',
+      ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--namespace', NAMESPACE],
+      "check-token: --namespace: expected --outputs without --namespace (the stack's HasuraJwtSecret says its claims_namespace), found both\n",
+    ],
+    [
+      '--claims-format with --outputs',
+      ['--token', 'a.b.c', '--outputs', OUTPUTS_FIXTURE_ARG, '--claims-format', 'json'],
+      "check-token: --claims-format: expected --outputs without --claims-format (the stack's HasuraJwtSecret says its claims_format), found both\n",
+    ],
   ])('%s', async (_name, argv, stderr) => {
     expect(await runMain(main, argv, io())).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it.each([
     ['empty standard input', '  \n', 'check-token: --token -: expected a JWT on standard input, found nothing\n'],
-    ['two tokens on standard input', 'a.b.c\nd.e.f\n', 'check-token: --token -: expected one JWT on standard input, found several words or lines\n'],
-    ['more than a token could be', 'x'.repeat(70_000), 'check-token: --token -: expected a JWT of at most 65536 bytes on standard input, found more\n'],
+    [
+      'two tokens on standard input',
+      'a.b.c\nd.e.f\n',
+      'check-token: --token -: expected one JWT on standard input, found several words or lines\n',
+    ],
+    [
+      'more than a token could be',
+      'x'.repeat(70_000),
+      'check-token: --token -: expected a JWT of at most 65536 bytes on standard input, found more\n',
+    ],
   ])('--token - with %s', async (_name, input, stderr) => {
     expect(await check(['--token', '-'], { readStdin: async () => input })).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it('--token - with a bad option: refused before standard input is read', async () => {
     const readStdin = jest.fn(async () => tokens.accessToken);
-    const result = await runMain(main, ['--token', '-', '--region', 'Virginia', '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID], io({ readStdin }));
+    const result = await runMain(
+      main,
+      ['--token', '-', '--region', 'Virginia', '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID],
+      io({ readStdin }),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^check-token: --region: /);
     expect(readStdin).not.toHaveBeenCalled();
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['a jwk_url over plain http to another host', { jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' }, 'jwk_url: expected an https URL'],
+    [
+      'a jwk_url over plain http to another host',
+      { jwk_url: 'http://attacker.example/us-east-1_EXAMPLE/.well-known/jwks.json' },
+      'jwk_url: expected an https URL',
+    ],
     ['no audience', { audience: undefined }, 'audience: expected a non-empty array of app client ids'],
     ['an extra field', { claims_map: {} }, 'claims_map: expected no such field'],
   ])('a tampered HasuraJwtSecret output (%s): refused naming the field, before any fetch', async (_name, changes, fragment) => {
@@ -295,11 +366,31 @@ describe('values from the token, the options and files are printed escaped', () 
   });
 
   it.each<[string, () => Promise<string[]>, number]>([
-    ['an iss with an OSC sequence and a newline (issuer advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, iss: `https://x${FORGED_LINE}` }, key)], 4],
-    ['an aud with escapes (audience advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, aud: `evil\u001b[1A\u009b\u202e\nrole admin` }, key)], 4],
-    ['an alg Hasura cannot decode (message)', async () => ['--token', signJwt(tokens.accessPayload, key, { alg: `RS256${HIDDEN_CHARACTERS}` })], 3],
-    ['stringified claims that are not JSON (message and format advice)', async () => ['--token', signJwt({ ...tokens.accessPayload, [NAMESPACE]: `{${FORGED_LINE}` }, key)], 4],
-    ['a --role with escapes (access-denied advice)', async () => ['--token', tokens.accessToken, '--role', `admin${HIDDEN_CHARACTERS}${FORGED_LINE}`], 4],
+    [
+      'an iss with an OSC sequence and a newline (issuer advice)',
+      async () => ['--token', signJwt({ ...tokens.accessPayload, iss: `https://x${FORGED_LINE}` }, key)],
+      4,
+    ],
+    [
+      'an aud with escapes (audience advice)',
+      async () => ['--token', signJwt({ ...tokens.accessPayload, aud: `evil\u001b[1A\u009b\u202e\nrole admin` }, key)],
+      4,
+    ],
+    [
+      'an alg Hasura cannot decode (message)',
+      async () => ['--token', signJwt(tokens.accessPayload, key, { alg: `RS256${HIDDEN_CHARACTERS}` })],
+      3,
+    ],
+    [
+      'stringified claims that are not JSON (message and format advice)',
+      async () => ['--token', signJwt({ ...tokens.accessPayload, [NAMESPACE]: `{${FORGED_LINE}` }, key)],
+      4,
+    ],
+    [
+      'a --role with escapes (access-denied advice)',
+      async () => ['--token', tokens.accessToken, '--role', `admin${HIDDEN_CHARACTERS}${FORGED_LINE}`],
+      4,
+    ],
   ])('a refused token: %s', async (_name, argv, lines) => {
     const result = await check(await argv());
     expect(result.code).toBe(1);
@@ -312,7 +403,9 @@ describe('values from the token, the options and files are printed escaped', () 
     const iss = `https://x${FORGED_LINE}`;
     const result = await check(['--token', signJwt({ ...tokens.accessPayload, iss }, key)]);
     const advice = result.stdout.split('\n').find((line) => line.startsWith('advice: '))!;
-    expect(JSON.parse(advice.slice('advice: '.length))).toBe(`The token comes from ${iss}, not ${ISSUER}: it belongs to another user pool, region or endpoint.`);
+    expect(JSON.parse(advice.slice('advice: '.length))).toBe(
+      `The token comes from ${iss}, not ${ISSUER}: it belongs to another user pool, region or endpoint.`,
+    );
   });
 
   it('a JWKS error whose text holds escapes and newlines: one escaped line on stderr', async () => {
@@ -328,7 +421,12 @@ describe('values from the token, the options and files are printed escaped', () 
     const temp = makeTempDir();
     try {
       const file = join(temp.dir, 'outputs.json');
-      writeFileSync(file, JSON.stringify({ [`Evil${FORGED_LINE}`]: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: `us-east-1${HIDDEN_CHARACTERS}` } }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          [`Evil${FORGED_LINE}`]: { UserPoolId: POOL_ID, UserPoolClientId: CLIENT_ID, Region: `us-east-1${HIDDEN_CHARACTERS}` },
+        }),
+      );
       const result = await runMain(main, ['--outputs', file, '--token', tokens.accessToken], io());
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');

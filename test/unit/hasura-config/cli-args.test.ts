@@ -5,7 +5,7 @@
  */
 import { main as checkToken } from '../../../hasura-config/check-token';
 import { main as generate } from '../../../hasura-config/generate';
-import { CLIENT_ID, REGION, jwksFetcher, runMain } from './helpers';
+import { CLIENT_ID, jwksFetcher, REGION, runMain } from './helpers';
 
 const POOL_ARGS = ['--region', REGION, '--user-pool-id', 'local_4DA54YKg', '--client-id', CLIENT_ID];
 
@@ -57,7 +57,15 @@ const HOST_NOT_AS_PARSED: Array<[string, string]> = [
   ['https://2130706433', '127.0.0.1'],
 ];
 
-const MALFORMED = ['ftp://localhost:9229', 'http://localhost:9229/\u202e', 'http://user:secret@127.0.0.1:9229', 'http://127.0.0.1:9229?x=1', 'http://127.0.0.1:9229#x', 'http://127.0.0.1:9229/a b', 'localhost:9229'];
+const MALFORMED = [
+  'ftp://localhost:9229',
+  'http://localhost:9229/\u202e',
+  'http://user:secret@127.0.0.1:9229',
+  'http://127.0.0.1:9229?x=1',
+  'http://127.0.0.1:9229#x',
+  'http://127.0.0.1:9229/a b',
+  'localhost:9229',
+];
 
 describe('--endpoint accepted', () => {
   it.each(ACCEPTED)('%s', async (endpoint) => {
@@ -72,8 +80,16 @@ describe('--endpoint accepted', () => {
 describe('--endpoint refused: exit 2, one line, by both CLIs, nothing fetched', () => {
   const cases: Array<[string, string, string]> = [
     ...HTTP_NOT_LOOPBACK.map((endpoint): [string, string, string] => ['plain http to a host that is not loopback', endpoint, NOT_LOOPBACK]),
-    ...HOST_NOT_AS_PARSED.map(([endpoint, host]): [string, string, string] => ['a host not written as parsed', endpoint, `a URL whose host is written as URL parsers read it (here ${host})`]),
-    ...MALFORMED.map((endpoint): [string, string, string] => ['not a plain http(s) base URL', endpoint, 'an http(s) base URL such as http://127.0.0.1:9229']),
+    ...HOST_NOT_AS_PARSED.map(([endpoint, host]): [string, string, string] => [
+      'a host not written as parsed',
+      endpoint,
+      `a URL whose host is written as URL parsers read it (here ${host})`,
+    ]),
+    ...MALFORMED.map((endpoint): [string, string, string] => [
+      'not a plain http(s) base URL',
+      endpoint,
+      'an http(s) base URL such as http://127.0.0.1:9229',
+    ]),
   ];
 
   it.each(cases)('%s: %s', async (_kind, endpoint, expected) => {

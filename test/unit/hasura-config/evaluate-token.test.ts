@@ -7,7 +7,13 @@ const NS = 'https://hasura.io/jwt/claims';
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE';
 const NOW = 1_700_000_000;
 
-const config: HasuraJwtRulesConfig = { claims_namespace: NS, claims_format: 'stringified_json', issuer: ISS, audience: ['1example23456789'], allowed_skew: 5 };
+const config: HasuraJwtRulesConfig = {
+  claims_namespace: NS,
+  claims_format: 'stringified_json',
+  issuer: ISS,
+  audience: ['1example23456789'],
+  allowed_skew: 5,
+};
 
 const claims = { 'x-hasura-allowed-roles': ['user', 'admin'], 'x-hasura-default-role': 'user', 'x-hasura-user-id': 'u-1' };
 const payload = (extra: Record<string, unknown> = {}, hasura: unknown = JSON.stringify(claims)) => ({
@@ -47,7 +53,13 @@ describe('evaluateAuthorization runs the steps in Hasura order', () => {
   });
 
   it('applies the rules after a valid signature', async () => {
-    const result = await evaluateAuthorization({ authorization: `Bearer ${good}`, config, roleHeader: 'admin', now: NOW, verifySignature: async () => undefined });
+    const result = await evaluateAuthorization({
+      authorization: `Bearer ${good}`,
+      config,
+      roleHeader: 'admin',
+      now: NOW,
+      verifySignature: async () => undefined,
+    });
     expect(result.outcome).toMatchObject({ ok: true, role: 'admin' });
   });
 });

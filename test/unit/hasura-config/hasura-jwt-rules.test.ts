@@ -5,12 +5,12 @@
 import {
   applyHasuraRules,
   decodeJwt,
+  type HasuraJwtRulesConfig,
+  type HasuraOutcome,
   issuerPreMatch,
   sessionFromClaims,
   tokenFromAuthorizationHeader,
   validateClaimsSet,
-  type HasuraJwtRulesConfig,
-  type HasuraOutcome,
 } from '../../../hasura-config/hasura-jwt-rules';
 import { compact } from './helpers';
 
@@ -46,7 +46,6 @@ const payload = (extra: Record<string, unknown> = {}, hasura: unknown = JSON.str
 const rejected = (code: string, message: string) => ({ ok: false, code, message });
 const run = (p: Record<string, unknown>, roleHeader?: string, cfg: HasuraJwtRulesConfig = config): HasuraOutcome =>
   applyHasuraRules({ payload: p, config: cfg, roleHeader, now: NOW });
-
 
 describe('a valid payload', () => {
   it('gives the default role and lower-cased string session variables with x-hasura-role set', () => {
@@ -111,8 +110,12 @@ describe('exp, iat, nbf with allowed_skew (jose validateClaimsSet)', () => {
     const all = { exp: NOW - 100, iat: NOW + 100, nbf: NOW + 100, iss: 'https://elsewhere', aud: 'other' };
     expect(validateClaimsSet(payload(all), config, NOW)?.message).toBe('Could not verify JWT: JWTExpired');
     expect(validateClaimsSet(payload({ ...all, exp: NOW + 100 }), config, NOW)?.message).toBe('Could not verify JWT: JWTIssuedAtFuture');
-    expect(validateClaimsSet(payload({ ...all, exp: NOW + 100, iat: NOW }), config, NOW)?.message).toBe('Could not verify JWT: JWTNotYetValid');
-    expect(validateClaimsSet(payload({ ...all, exp: NOW + 100, iat: NOW, nbf: NOW }), config, NOW)?.message).toBe('Could not verify JWT: JWTNotInIssuer');
+    expect(validateClaimsSet(payload({ ...all, exp: NOW + 100, iat: NOW }), config, NOW)?.message).toBe(
+      'Could not verify JWT: JWTNotYetValid',
+    );
+    expect(validateClaimsSet(payload({ ...all, exp: NOW + 100, iat: NOW, nbf: NOW }), config, NOW)?.message).toBe(
+      'Could not verify JWT: JWTNotInIssuer',
+    );
     expect(validateClaimsSet(payload({ ...all, exp: NOW + 100, iat: NOW, nbf: NOW, iss: ISS }), config, NOW)?.message).toBe(
       'Could not verify JWT: JWTNotInAudience',
     );
@@ -176,7 +179,7 @@ describe('claims location and format', () => {
     );
   });
 
-  it('defaults to the json format and Hasura\'s namespace', () => {
+  it("defaults to the json format and Hasura's namespace", () => {
     expect(sessionFromClaims({ [NS]: claims() }, {}, undefined)).toMatchObject({ ok: true, role: 'user' });
   });
 });
@@ -193,19 +196,28 @@ describe('role claims', () => {
 
   it('needs allowed roles to be an array of non-empty strings (the test_jwt.py message)', () => {
     expect(withClaims(claims({ 'x-hasura-allowed-roles': 'user' }))).toEqual(
-      rejected('jwt-invalid-claims', 'invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, but encountered String'),
+      rejected(
+        'jwt-invalid-claims',
+        'invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, but encountered String',
+      ),
     );
     expect(withClaims(claims({ 'x-hasura-allowed-roles': ['user', ''] }))).toEqual(
       rejected('jwt-invalid-claims', 'invalid x-hasura-allowed-roles; should be a list of roles: empty string not allowed'),
     );
     expect(withClaims(claims({ 'x-hasura-allowed-roles': ['user', 1] }))).toEqual(
-      rejected('jwt-invalid-claims', 'invalid x-hasura-allowed-roles; should be a list of roles: parsing String failed, expected String, but encountered Number'),
+      rejected(
+        'jwt-invalid-claims',
+        'invalid x-hasura-allowed-roles; should be a list of roles: parsing String failed, expected String, but encountered Number',
+      ),
     );
   });
 
   it('needs the default role to be a non-empty string', () => {
     expect(withClaims(claims({ 'x-hasura-default-role': ['user'] }))).toEqual(
-      rejected('jwt-invalid-claims', 'invalid x-hasura-default-role; should be a single role name: parsing String failed, expected String, but encountered Array'),
+      rejected(
+        'jwt-invalid-claims',
+        'invalid x-hasura-default-role; should be a single role name: parsing String failed, expected String, but encountered Array',
+      ),
     );
     expect(withClaims(claims({ 'x-hasura-default-role': '' }))).toEqual(
       rejected('jwt-invalid-claims', 'invalid x-hasura-default-role; should be a single role name: empty string not allowed'),
@@ -224,7 +236,9 @@ describe('role claims', () => {
   });
 
   it('always refuses an empty allowed-roles array', () => {
-    expect(withClaims(claims({ 'x-hasura-allowed-roles': [] }))).toEqual(rejected('access-denied', 'Your requested role is not in allowed roles'));
+    expect(withClaims(claims({ 'x-hasura-allowed-roles': [] }))).toEqual(
+      rejected('access-denied', 'Your requested role is not in allowed roles'),
+    );
   });
 });
 
@@ -266,7 +280,9 @@ describe('header, issuer pre-match and compact decoding', () => {
   });
 
   it('counts the parts', () => {
-    expect(decodeJwt('a.b')).toEqual(rejected('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 2)'));
+    expect(decodeJwt('a.b')).toEqual(
+      rejected('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 2)'),
+    );
     expect(decodeJwt('a.b.c.d.e')).toEqual(
       rejected('invalid-jwt', 'Could not verify JWT: JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 5)'),
     );
@@ -274,9 +290,16 @@ describe('header, issuer pre-match and compact decoding', () => {
 
   it('refuses bad base64url, a header without a known alg, and a crit header', () => {
     expect(decodeJwt('a=.b.c')).toMatchObject({ ok: false, code: 'invalid-jwt' });
-    expect(decodeJwt(compact({ typ: 'JWT' }, {}))).toMatchObject({ ok: false, code: 'invalid-jwt', message: expect.stringContaining('JSONDecodeError') });
+    expect(decodeJwt(compact({ typ: 'JWT' }, {}))).toMatchObject({
+      ok: false,
+      code: 'invalid-jwt',
+      message: expect.stringContaining('JSONDecodeError'),
+    });
     expect(decodeJwt(compact({ alg: 'rs256' }, {}))).toMatchObject({ ok: false, message: expect.stringContaining('JSONDecodeError') });
-    expect(decodeJwt(compact({ alg: 'RS256', crit: ['exp'] }, {}))).toMatchObject({ ok: false, message: expect.stringContaining('JSONDecodeError') });
+    expect(decodeJwt(compact({ alg: 'RS256', crit: ['exp'] }, {}))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('JSONDecodeError'),
+    });
   });
 
   it('decodes the claims-set types before the signature', () => {
@@ -287,6 +310,8 @@ describe('header, issuer pre-match and compact decoding', () => {
         message: expect.stringMatching(/^Could not verify JWT: JWTClaimsSetDecodeError "/),
       });
     }
-    expect(decodeJwt(compact({ alg: 'RS256' }, { sub: 'urn:example:1', exp: 1.5, aud: null }))).toMatchObject({ payload: { sub: 'urn:example:1' } });
+    expect(decodeJwt(compact({ alg: 'RS256' }, { sub: 'urn:example:1', exp: 1.5, aud: null }))).toMatchObject({
+      payload: { sub: 'urn:example:1' },
+    });
   });
 });

@@ -1,10 +1,10 @@
 /** Shared test helpers: in-process CLI runs, temp dirs, an RSA key, and Cognito-shaped tokens. */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { parseClaimsConfig, type ClaimsConfigInput } from '../../../lambda/claims-config';
+import { type ClaimsConfigInput, parseClaimsConfig } from '../../../lambda/claims-config';
 import type { PreTokenGenerationEvent } from '../../../lambda/events';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 
@@ -43,10 +43,16 @@ export interface RunResult {
 type Main<Io> = (argv: readonly string[], io: Io) => Promise<number>;
 
 /** Runs a CLI `main` in-process, capturing its output. */
-export async function runMain<Extra extends object>(main: Main<Extra & { stdout(t: string): void; stderr(t: string): void }>, argv: string[], extra?: Extra): Promise<RunResult> {
+export async function runMain<Extra extends object>(
+  main: Main<Extra & { stdout(t: string): void; stderr(t: string): void }>,
+  argv: string[],
+  extra?: Extra,
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
-  const io = { ...(extra as Extra), stdout: (t: string) => {
+  const io = {
+    ...(extra as Extra),
+    stdout: (t: string) => {
       stdout += t;
     },
     stderr: (t: string) => {
@@ -156,10 +162,20 @@ export async function issueTokens(options: {
   const issuer = options.issuer ?? ISSUER;
   const handler = createPreTokenGenerationHandler(parseClaimsConfig({ ...HANDLER_CONFIG, ...options.config }));
   const event = await handler(v2Event(clientId));
-  const details = (event.response as { claimsAndScopeOverrideDetails?: Record<string, { claimsToAddOrOverride?: Record<string, unknown> }> })
-    .claimsAndScopeOverrideDetails ?? {};
+  const details =
+    (event.response as { claimsAndScopeOverrideDetails?: Record<string, { claimsToAddOrOverride?: Record<string, unknown> }> })
+      .claimsAndScopeOverrideDetails ?? {};
   const iat = Math.floor(options.now) - 10;
-  const common = { sub: USER_SUB, 'cognito:groups': ['admins'], iss: issuer, origin_jti: 'origin-jti-example', event_id: 'event-id-example', auth_time: iat, iat, exp: iat + 3600 };
+  const common = {
+    sub: USER_SUB,
+    'cognito:groups': ['admins'],
+    iss: issuer,
+    origin_jti: 'origin-jti-example',
+    event_id: 'event-id-example',
+    auth_time: iat,
+    iat,
+    exp: iat + 3600,
+  };
   const idPayload = {
     ...common,
     email_verified: true,

@@ -7,7 +7,17 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CLIENT_ID, FORGED_LINE, HIDDEN_CHARACTERS, OUTPUTS_FIXTURE_ARG, REGION, REPO_ROOT, expectTerminalSafe, issueTokens, makeSigningKey } from './helpers';
+import {
+  CLIENT_ID,
+  expectTerminalSafe,
+  FORGED_LINE,
+  HIDDEN_CHARACTERS,
+  issueTokens,
+  makeSigningKey,
+  OUTPUTS_FIXTURE_ARG,
+  REGION,
+  REPO_ROOT,
+} from './helpers';
 
 const TSX_CLI = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
@@ -32,7 +42,11 @@ describe('hasura-config as a process', () => {
 
   it('exits 2 with one line on stderr for a bad region', async () => {
     const result = await tsx('generate.ts', ['--region', 'Virginia', '--user-pool-id', 'us-east-1_EXAMPLE', '--client-id', CLIENT_ID]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hasura-config: --region: expected an AWS region such as us-east-1, found "Virginia"\n' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'hasura-config: --region: expected an AWS region such as us-east-1, found "Virginia"\n',
+    });
   });
 
   it('runs through the package bin shim', async () => {
@@ -49,7 +63,7 @@ describe('the CLIs load no CDK', () => {
       "require('tsx/cjs');",
       "require('./hasura-config/generate');",
       "require('./hasura-config/check-token');",
-      "process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(f))));",
+      'process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(f))));',
     ].join('\n');
     const result = await runProcess(['-e', script]);
     expect(result).toEqual({ code: 0, stdout: '[]', stderr: '' });
@@ -110,14 +124,40 @@ describe('check-token as a process', () => {
 
   it('exits 2 when the JWKS is not there', async () => {
     const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/local_NOPE` });
-    const args = ['--region', REGION, '--user-pool-id', 'local_NOPE', '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', accessToken];
+    const args = [
+      '--region',
+      REGION,
+      '--user-pool-id',
+      'local_NOPE',
+      '--client-id',
+      CLIENT_ID,
+      '--endpoint',
+      endpoint,
+      '--token',
+      accessToken,
+    ];
     const result = await tsx('check-token.ts', args);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: `check-token: cannot load the JWKS from ${endpoint}/local_NOPE/.well-known/jwks.json: HTTP 404\n` });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `check-token: cannot load the JWKS from ${endpoint}/local_NOPE/.well-known/jwks.json: HTTP 404\n`,
+    });
   });
 
   it('an unexpected error quoting the JWKS (exit 70): its stack is printed escaped, line by line', async () => {
     const { accessToken } = await issueTokens({ key, now: Date.now() / 1000, issuer: `${endpoint}/${hostilePool}` });
-    const args = ['--region', REGION, '--user-pool-id', hostilePool, '--client-id', CLIENT_ID, '--endpoint', endpoint, '--token', accessToken];
+    const args = [
+      '--region',
+      REGION,
+      '--user-pool-id',
+      hostilePool,
+      '--client-id',
+      CLIENT_ID,
+      '--endpoint',
+      endpoint,
+      '--token',
+      accessToken,
+    ];
     const result = await tsx('check-token.ts', args);
     expect(result.code).toBe(70);
     expect(result.stdout).toBe('');

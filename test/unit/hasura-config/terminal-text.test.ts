@@ -2,7 +2,9 @@ import { isSafeToPrint, printable, quoted, quotedJson } from '../../../hasura-co
 
 describe('printable', () => {
   it('leaves plain text, including non-ASCII letters, unchanged', () => {
-    expect(printable('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC')).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC');
+    expect(printable('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC')).toBe(
+      'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC',
+    );
     expect(printable('Zoë 日本')).toBe('Zoë 日本');
   });
 

@@ -4,29 +4,29 @@
  * a generated key served by an in-memory JWKS (no network).
  */
 import { main } from '../../../hasura-config/check-token';
-import { JwksUnavailableError } from '../../../lambda/errors';
-import { poolTargetFromIds, type PoolTarget } from '../../../hasura-config/pool-target';
+import { type PoolTarget, poolTargetFromIds } from '../../../hasura-config/pool-target';
 import { checkToken, describeTokenCheck, type TokenCheck } from '../../../hasura-config/token-check';
+import { JwksUnavailableError } from '../../../lambda/errors';
 import {
   CLIENT_ID,
+  type CognitoTokens,
+  expectTerminalSafe,
   FORGED_LINE,
   HIDDEN_CHARACTERS,
+  issueTokens,
   JWKS_URI,
+  jwksFetcher,
   MACHINE_CLIENT_ID,
+  makeSigningKey,
   NAMESPACE,
   ORG_ID,
   OUTPUTS_FIXTURE_ARG,
   POOL_ID,
   REGION,
   REPO_ROOT,
-  USER_SUB,
-  expectTerminalSafe,
-  issueTokens,
-  jwksFetcher,
-  makeSigningKey,
   runMain,
-  type CognitoTokens,
   type SigningKey,
+  USER_SUB,
 } from './helpers';
 
 const NOW = 1_750_000_000;
@@ -77,7 +77,10 @@ describe('checkToken', () => {
 
   it("a local emulator pool: the key set is fetched from the secret's jwk_url on the endpoint", async () => {
     const endpoint = 'http://127.0.0.1:9229';
-    const target = poolTargetFromIds({ region: REGION, userPoolId: 'local_4DA54YKg', endpoint }, [CLIENT_ID], { ...CLAIMS, tokenUse: 'id' });
+    const target = poolTargetFromIds({ region: REGION, userPoolId: 'local_4DA54YKg', endpoint }, [CLIENT_ID], {
+      ...CLAIMS,
+      tokenUse: 'id',
+    });
     const local = await issueTokens({ key, now: NOW, issuer: `${endpoint}/local_4DA54YKg`, config: { tokenUse: 'id' } });
     const fetcher = jwksFetcher(`${endpoint}/local_4DA54YKg/.well-known/jwks.json`, [key]);
     expect(await checkToken({ ...target, token: local.idToken, fetcher, now: NOW })).toMatchObject({ ok: true, role: 'user' });
@@ -98,18 +101,31 @@ describe('describeTokenCheck', () => {
   ])('%s: exactly the lines check-token prints', async (_name, token, extra) => {
     const role = extra[1];
     const lines = describeTokenCheck(await check(await token(), role));
-    const printed = await runMain(main, ['--outputs', OUTPUTS_FIXTURE_ARG, '--token', await token(), ...extra], { fetcher: jwksFetcher(JWKS_URI, [key]), now: () => NOW });
+    const printed = await runMain(main, ['--outputs', OUTPUTS_FIXTURE_ARG, '--token', await token(), ...extra], {
+      fetcher: jwksFetcher(JWKS_URI, [key]),
+      now: () => NOW,
+    });
     expect(printed.stdout).toBe(`${lines.join('\n')}\n`);
   });
 
   it('the accepted lines, in full', () => {
     const result: TokenCheck = { ok: true, role: 'user', sessionVariables: { 'x-hasura-role': 'user', 'x-hasura-user-id': 'u-1' } };
-    expect(describeTokenCheck(result)).toEqual(['Hasura accepts this token.', 'role: user', 'session variables:', '  x-hasura-role: "user"', '  x-hasura-user-id: "u-1"']);
+    expect(describeTokenCheck(result)).toEqual([
+      'Hasura accepts this token.',
+      'role: user',
+      'session variables:',
+      '  x-hasura-role: "user"',
+      '  x-hasura-user-id: "u-1"',
+    ]);
   });
 
   it('the refused lines, in full, with and without advice', () => {
     const refusal = { ok: false, code: 'access-denied', message: 'Your requested role is not in allowed roles' } as const;
-    expect(describeTokenCheck(refusal)).toEqual(['Hasura refuses this token.', 'code: access-denied', 'message: Your requested role is not in allowed roles']);
+    expect(describeTokenCheck(refusal)).toEqual([
+      'Hasura refuses this token.',
+      'code: access-denied',
+      'message: Your requested role is not in allowed roles',
+    ]);
     expect(describeTokenCheck({ ...refusal, advice: 'Ask for another role.' })).toEqual([
       'Hasura refuses this token.',
       'code: access-denied',
@@ -119,11 +135,22 @@ describe('describeTokenCheck', () => {
   });
 
   it('values with escapes, C1, bidi and newlines: one escaped line each, nothing lost', () => {
-    const accepted = describeTokenCheck({ ok: true, role: `admin${FORGED_LINE}`, sessionVariables: { [`x-hasura-${FORGED_LINE}`]: HIDDEN_CHARACTERS } });
+    const accepted = describeTokenCheck({
+      ok: true,
+      role: `admin${FORGED_LINE}`,
+      sessionVariables: { [`x-hasura-${FORGED_LINE}`]: HIDDEN_CHARACTERS },
+    });
     expectTerminalSafe(`${accepted.join('\n')}\n`, 4);
     expect(JSON.parse(accepted[1].slice('role: '.length))).toBe(`admin${FORGED_LINE}`);
-    expect(accepted[3]).toBe(`  ${JSON.stringify(`x-hasura-${FORGED_LINE}`)}: ${JSON.stringify(HIDDEN_CHARACTERS).replace(/[\u009b\u007f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
-    const refused = describeTokenCheck({ ok: false, code: 'invalid-jwt', message: `bad ${HIDDEN_CHARACTERS}`, advice: `see ${FORGED_LINE}` });
+    expect(accepted[3]).toBe(
+      `  ${JSON.stringify(`x-hasura-${FORGED_LINE}`)}: ${JSON.stringify(HIDDEN_CHARACTERS).replace(/[\u009b\u007f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`,
+    );
+    const refused = describeTokenCheck({
+      ok: false,
+      code: 'invalid-jwt',
+      message: `bad ${HIDDEN_CHARACTERS}`,
+      advice: `see ${FORGED_LINE}`,
+    });
     expectTerminalSafe(`${refused.join('\n')}\n`, 4);
   });
 });

@@ -40,10 +40,13 @@ describe('httpAndHttpsFetcher', () => {
     expect(requests).toEqual(['/jwks.json', '/jwks.json']);
   });
 
-  it.each(['http://0.0.0.0:PORT/jwks.json', 'http://[::ffff:0.0.0.0]:PORT/jwks.json'])('refuses plain http to a host that is not loopback, without a request: %s', async (uri) => {
-    await expect(httpAndHttpsFetcher.fetch(uri.replace('PORT', String(port)))).rejects.toThrow('plain http only from a loopback host');
-    expect(requests).toEqual([]);
-  });
+  it.each(['http://0.0.0.0:PORT/jwks.json', 'http://[::ffff:0.0.0.0]:PORT/jwks.json'])(
+    'refuses plain http to a host that is not loopback, without a request: %s',
+    async (uri) => {
+      await expect(httpAndHttpsFetcher.fetch(uri.replace('PORT', String(port)))).rejects.toThrow('plain http only from a loopback host');
+      expect(requests).toEqual([]);
+    },
+  );
 
   it('refuses a scheme other than http and https', async () => {
     await expect(httpAndHttpsFetcher.fetch('file:///etc/hostname')).rejects.toThrow('plain http only from a loopback host');

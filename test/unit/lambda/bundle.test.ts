@@ -9,7 +9,7 @@ import { parseClaimsConfig } from '../../../lambda/claims-config';
 import * as errorModule from '../../../lambda/errors';
 import { createPreTokenGenerationHandler, type PreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 import { bundlePreTokenGeneration } from '../../../lib/lambda-bundling';
-import { loadEvent, type FixtureName } from '../../helpers/events';
+import { type FixtureName, loadEvent } from '../../helpers/events';
 
 const CONFIG = {
   groupRoles: { admin: 'admin', editor: 'editor' },
@@ -48,7 +48,14 @@ it('requires no module at all: no npm package, no CDK, no AWS SDK', () => {
 });
 
 /** The error classes the trigger throws, and their abstract bases; every other class of lambda/errors.ts is tooling's. */
-const TRIGGER_ERRORS = ['HasuraCognitoError', 'InvalidInputError', 'SignInRejectedError', 'MissingUserIdError', 'ClaimsTooLargeError', 'UnsupportedEventError'];
+const TRIGGER_ERRORS = [
+  'HasuraCognitoError',
+  'InvalidInputError',
+  'SignInRejectedError',
+  'MissingUserIdError',
+  'ClaimsTooLargeError',
+  'UnsupportedEventError',
+];
 
 it("holds the trigger's error classes and none of the CLIs' or npm start's, though all live in lambda/errors.ts", () => {
   const code = fs.readFileSync(bundlePath, 'utf8');
@@ -59,7 +66,7 @@ it("holds the trigger's error classes and none of the CLIs' or npm start's, thou
   for (const name of tooling) expect(code).not.toContain(name);
 });
 
-it('exports the handler as a plain property, without esbuild\'s ESM interop helpers', () => {
+it("exports the handler as a plain property, without esbuild's ESM interop helpers", () => {
   // The helpers (a getter per export and an __esModule marker) cost about 0.2 ms of every cold
   // start; the bundle entry's `export =` avoids them (see npm run bench).
   const code = fs.readFileSync(bundlePath, 'utf8');
@@ -95,8 +102,8 @@ it.each(fixtures)('answers %s exactly like the TypeScript handler', async (fixtu
 
 it('uses the defaults when HASURA_CLAIMS_CONFIG is unset', async () => {
   const result = await loadBundle(undefined)(loadEvent('pretoken-v1-authentication'));
-  const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } })
-    .claimsOverrideDetails.claimsToAddOrOverride['https://hasura.io/jwt/claims'];
+  const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } }).claimsOverrideDetails
+    .claimsToAddOrOverride['https://hasura.io/jwt/claims'];
   expect(JSON.parse(claim)).toEqual({
     'x-hasura-allowed-roles': ['user'],
     'x-hasura-default-role': 'user',
@@ -108,7 +115,7 @@ it('refuses to load with an invalid config, naming the field', () => {
   expect(() => loadBundle('{"groupRoles":{"admins":""}}')).toThrow('HASURA_CLAIMS_CONFIG.groupRoles.admins: expected ');
 });
 
-it('keeps error names and codes through minification, for the Lambda runtime\'s error log', async () => {
+it("keeps error names and codes through minification, for the Lambda runtime's error log", async () => {
   const event = loadEvent('pretoken-v2-authentication');
   delete event.request.userAttributes!.sub;
   await expect(loadBundle(undefined)(event)).rejects.toMatchObject({

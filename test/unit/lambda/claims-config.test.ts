@@ -3,8 +3,8 @@ import {
   DEFAULT_CLAIMS_NAMESPACE,
   parseClaimsConfig,
   parseClaimsConfigJson,
-  serializeClaimsConfig,
   STANDARD_ATTRIBUTES,
+  serializeClaimsConfig,
 } from '../../../lambda/claims-config';
 import { HasuraCognitoError, InvalidInputError } from '../../../lambda/errors';
 
@@ -95,7 +95,10 @@ describe('parseClaimsConfig', () => {
     ['groupRoles', (key) => ({ groupRoles: { [key]: 'admin' } })],
     ['sessionVariables', (key) => ({ sessionVariables: { [key]: 'sub' } })],
     ['machineClients', (key) => ({ machineClients: { [key]: { role: 'service' } } })],
-    ['machineClients.abc123.sessionVariables', (key) => ({ machineClients: { abc123: { role: 'service', sessionVariables: { [key]: 'x' } } } })],
+    [
+      'machineClients.abc123.sessionVariables',
+      (key) => ({ machineClients: { abc123: { role: 'service', sessionVariables: { [key]: 'x' } } } }),
+    ],
   ];
   const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype'];
 
@@ -115,11 +118,9 @@ describe('parseClaimsConfig', () => {
   });
 
   it('accepts other keys that merely contain those names', () => {
-    expect(Object.keys(parseClaimsConfig({ groupRoles: { '__proto__s': 'a', Constructor: 'b', 'prototype-admins': 'c' } }).groupRoles)).toEqual([
-      '__proto__s',
-      'Constructor',
-      'prototype-admins',
-    ]);
+    expect(
+      Object.keys(parseClaimsConfig({ groupRoles: { __proto__s: 'a', Constructor: 'b', 'prototype-admins': 'c' } }).groupRoles),
+    ).toEqual(['__proto__s', 'Constructor', 'prototype-admins']);
   });
 
   /**
@@ -127,22 +128,43 @@ describe('parseClaimsConfig', () => {
    * attributes"; the CDK's StandardAttributesMask lists the same names). Written out, not imported.
    */
   const STANDARD_ATTRIBUTE_CLAIMS = [
-    'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
-    'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'sub', 'updated_at', 'website', 'zoneinfo',
+    'address',
+    'birthdate',
+    'email',
+    'email_verified',
+    'family_name',
+    'gender',
+    'given_name',
+    'locale',
+    'middle_name',
+    'name',
+    'nickname',
+    'phone_number',
+    'phone_number_verified',
+    'picture',
+    'preferred_username',
+    'profile',
+    'sub',
+    'updated_at',
+    'website',
+    'zoneinfo',
   ];
 
-  it.each(STANDARD_ATTRIBUTE_CLAIMS)('refuses the namespace %s in any case: the ID token carries the user\'s own attribute under that name', (claim) => {
-    // With tokenUse access the handler leaves the ID token alone, so it would still carry the
-    // user-written attribute, e.g. name = {"x-hasura-allowed-roles":["admin"],...}, and Hasura
-    // accepts an ID token (its aud is the user client).
-    const capitalized = claim[0].toUpperCase() + claim.slice(1);
-    for (const namespace of [claim, claim.toUpperCase(), capitalized]) {
-      const error = configError({ namespace }, 'hasuraCognito');
-      expect(error.field).toBe('hasuraCognito.namespace');
-      expect(error.expected).toContain(NOT_COGNITOS);
-      expect(error.found).toBe(JSON.stringify(namespace));
-    }
-  });
+  it.each(STANDARD_ATTRIBUTE_CLAIMS)(
+    "refuses the namespace %s in any case: the ID token carries the user's own attribute under that name",
+    (claim) => {
+      // With tokenUse access the handler leaves the ID token alone, so it would still carry the
+      // user-written attribute, e.g. name = {"x-hasura-allowed-roles":["admin"],...}, and Hasura
+      // accepts an ID token (its aud is the user client).
+      const capitalized = claim[0].toUpperCase() + claim.slice(1);
+      for (const namespace of [claim, claim.toUpperCase(), capitalized]) {
+        const error = configError({ namespace }, 'hasuraCognito');
+        expect(error.field).toBe('hasuraCognito.namespace');
+        expect(error.expected).toContain(NOT_COGNITOS);
+        expect(error.found).toBe(JSON.stringify(namespace));
+      }
+    },
+  );
 
   it('keeps one list of the standard attributes, the one the namespace check uses', () => {
     expect([...STANDARD_ATTRIBUTES].sort()).toEqual(STANDARD_ATTRIBUTE_CLAIMS);
@@ -165,20 +187,80 @@ describe('parseClaimsConfig', () => {
     ['a default role that is not a string', { defaultRole: 7 }, 'HASURA_CLAIMS_CONFIG.defaultRole', 'a role name'],
     ['a padded role', { groupRoles: { admins: ' admin' } }, 'HASURA_CLAIMS_CONFIG.groupRoles.admins', 'without surrounding spaces'],
     ['an empty group role', { groupRoles: { admins: '' } }, 'HASURA_CLAIMS_CONFIG.groupRoles.admins', 'a role name'],
-    ['a group name with a space', { groupRoles: { 'my admins': 'admin' } }, 'HASURA_CLAIMS_CONFIG.groupRoles["my admins"]', 'a Cognito group name'],
+    [
+      'a group name with a space',
+      { groupRoles: { 'my admins': 'admin' } },
+      'HASURA_CLAIMS_CONFIG.groupRoles["my admins"]',
+      'a Cognito group name',
+    ],
     ['groupRoles as an array', { groupRoles: ['admin'] }, 'HASURA_CLAIMS_CONFIG.groupRoles', 'an object'],
     ['an empty user id attribute', { userIdAttribute: '' }, 'HASURA_CLAIMS_CONFIG.userIdAttribute', 'a user attribute name'],
-    ['a session variable without the prefix', { sessionVariables: { 'org-id': 'custom:org' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["org-id"]', '"x-hasura-*"'],
-    ['an upper-case session variable', { sessionVariables: { 'X-Hasura-Org-Id': 'custom:org' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["X-Hasura-Org-Id"]', 'lower-case'],
-    ['a session variable overwriting the user id', { sessionVariables: { 'x-hasura-user-id': 'email' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-user-id"]', 'does not set itself'],
-    ['a session variable overwriting the roles', { sessionVariables: { 'x-hasura-allowed-roles': 'custom:roles' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-allowed-roles"]', 'does not set itself'],
-    ['a session variable named x-hasura-role', { sessionVariables: { 'x-hasura-role': 'custom:role' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-role"]', 'does not set itself'],
-    ['a session variable read from nothing', { sessionVariables: { 'x-hasura-org-id': '' } }, 'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-org-id"]', 'a user attribute name'],
-    ['a machine client id with a dash', { machineClients: { 'not-an-id': { role: 'service' } } }, 'HASURA_CLAIMS_CONFIG.machineClients["not-an-id"]', 'an app client id'],
-    ['a machine client without a role', { machineClients: { abc123: {} } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.role', 'a role name'],
-    ['a machine client with an unknown field', { machineClients: { abc123: { role: 'service', roles: [] } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.roles', 'one of role, sessionVariables'],
-    ['a machine client overwriting its client id', { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-client-id': 'x' } } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-client-id"]', 'does not set itself'],
-    ['a machine client session variable that is not a string', { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-tier': 3 } } } }, 'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-tier"]', 'a string'],
+    [
+      'a session variable without the prefix',
+      { sessionVariables: { 'org-id': 'custom:org' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["org-id"]',
+      '"x-hasura-*"',
+    ],
+    [
+      'an upper-case session variable',
+      { sessionVariables: { 'X-Hasura-Org-Id': 'custom:org' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["X-Hasura-Org-Id"]',
+      'lower-case',
+    ],
+    [
+      'a session variable overwriting the user id',
+      { sessionVariables: { 'x-hasura-user-id': 'email' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-user-id"]',
+      'does not set itself',
+    ],
+    [
+      'a session variable overwriting the roles',
+      { sessionVariables: { 'x-hasura-allowed-roles': 'custom:roles' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-allowed-roles"]',
+      'does not set itself',
+    ],
+    [
+      'a session variable named x-hasura-role',
+      { sessionVariables: { 'x-hasura-role': 'custom:role' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-role"]',
+      'does not set itself',
+    ],
+    [
+      'a session variable read from nothing',
+      { sessionVariables: { 'x-hasura-org-id': '' } },
+      'HASURA_CLAIMS_CONFIG.sessionVariables["x-hasura-org-id"]',
+      'a user attribute name',
+    ],
+    [
+      'a machine client id with a dash',
+      { machineClients: { 'not-an-id': { role: 'service' } } },
+      'HASURA_CLAIMS_CONFIG.machineClients["not-an-id"]',
+      'an app client id',
+    ],
+    [
+      'a machine client without a role',
+      { machineClients: { abc123: {} } },
+      'HASURA_CLAIMS_CONFIG.machineClients.abc123.role',
+      'a role name',
+    ],
+    [
+      'a machine client with an unknown field',
+      { machineClients: { abc123: { role: 'service', roles: [] } } },
+      'HASURA_CLAIMS_CONFIG.machineClients.abc123.roles',
+      'one of role, sessionVariables',
+    ],
+    [
+      'a machine client overwriting its client id',
+      { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-client-id': 'x' } } } },
+      'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-client-id"]',
+      'does not set itself',
+    ],
+    [
+      'a machine client session variable that is not a string',
+      { machineClients: { abc123: { role: 's', sessionVariables: { 'x-hasura-tier': 3 } } } },
+      'HASURA_CLAIMS_CONFIG.machineClients.abc123.sessionVariables["x-hasura-tier"]',
+      'a string',
+    ],
   ];
 
   it.each(invalid)('rejects %s, naming the field', (_, input, field, expected) => {
@@ -198,7 +280,12 @@ describe('parseClaimsConfig', () => {
     // The construct takes the config from a user's code, where such values can slip in.
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    const found: [unknown, string][] = [[() => 'admin', 'a function'], [Symbol('admin'), 'a symbol'], [7n, 'a bigint'], [cycle, 'an object']];
+    const found: [unknown, string][] = [
+      [() => 'admin', 'a function'],
+      [Symbol('admin'), 'a symbol'],
+      [7n, 'a bigint'],
+      [cycle, 'an object'],
+    ];
     for (const [value, description] of found) {
       const error = configError({ defaultRole: value });
       expect(error.field).toBe('HASURA_CLAIMS_CONFIG.defaultRole');

@@ -4,18 +4,24 @@
  */
 import fc from 'fast-check';
 import {
-  HASURA_RESERVED_SESSION_VARIABLES,
-  MAX_HASURA_CLAIM_BYTES,
-  parseClaimsConfig,
-  parseClaimsConfigJson,
-  PROTOTYPE_NAMES,
-  RESERVED_CLAIMS,
-  STANDARD_ATTRIBUTES,
   type ClaimsConfig,
   type ClaimsConfigInput,
+  HASURA_RESERVED_SESSION_VARIABLES,
+  MAX_HASURA_CLAIM_BYTES,
+  PROTOTYPE_NAMES,
+  parseClaimsConfig,
+  parseClaimsConfigJson,
+  RESERVED_CLAIMS,
+  STANDARD_ATTRIBUTES,
 } from '../../../lambda/claims-config';
-import { ClaimsTooLargeError, InvalidInputError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
-import { CLIENT_CREDENTIALS_SOURCE, USER_TRIGGER_SOURCES, type PreTokenGenerationEvent } from '../../../lambda/events';
+import {
+  ClaimsTooLargeError,
+  InvalidInputError,
+  MissingUserIdError,
+  SignInRejectedError,
+  UnsupportedEventError,
+} from '../../../lambda/errors';
+import { CLIENT_CREDENTIALS_SOURCE, type PreTokenGenerationEvent, USER_TRIGGER_SOURCES } from '../../../lambda/events';
 import { encodeHasuraClaims, type HasuraClaims } from '../../../lambda/hasura-claims';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 
@@ -38,7 +44,11 @@ const configInput: fc.Arbitrary<ClaimsConfigInput> = fc.record(
     groupRoles: fc.dictionary(group, role, { maxKeys: 6 }),
     userIdAttribute: fc.constantFrom('sub', 'custom:user_id'),
     sessionVariables: fc.dictionary(sessionVariable, attribute, { maxKeys: 3 }),
-    machineClients: fc.dictionary(clientId, fc.record({ role, sessionVariables: fc.dictionary(sessionVariable, fc.string({ maxLength: 8 }), { maxKeys: 2 }) }), { maxKeys: 2 }),
+    machineClients: fc.dictionary(
+      clientId,
+      fc.record({ role, sessionVariables: fc.dictionary(sessionVariable, fc.string({ maxLength: 8 }), { maxKeys: 2 }) }),
+      { maxKeys: 2 },
+    ),
   },
   { requiredKeys: [] },
 );
@@ -55,7 +65,13 @@ const configAndEvent = configInput.chain((input) => {
       clientId: knownClients.length > 0 ? fc.oneof(fc.constantFrom(...knownClients), clientId) : clientId,
       userAttributes: fc.dictionary(attribute, fc.string({ maxLength: 40 }), { maxKeys: 6 }),
       groups: fc.uniqueArray(knownGroups.length > 0 ? fc.oneof(fc.constantFrom(...knownGroups), group) : group, { maxLength: 8 }),
-      clientMetadata: fc.option(fc.dictionary(fc.constantFrom('role', 'groups', 'x-hasura-allowed-roles', 'x-hasura-user-id'), fc.constantFrom('admin', '["admin"]', 'root')), { nil: undefined }),
+      clientMetadata: fc.option(
+        fc.dictionary(
+          fc.constantFrom('role', 'groups', 'x-hasura-allowed-roles', 'x-hasura-user-id'),
+          fc.constantFrom('admin', '["admin"]', 'root'),
+        ),
+        { nil: undefined },
+      ),
     })
     .map(({ version, triggerSource, clientId, userAttributes, groups, clientMetadata }) => ({
       version,
@@ -77,7 +93,8 @@ const configAndEvent = configInput.chain((input) => {
 /** Every claims map the response adds, with the token it goes to. */
 function addedClaims(response: unknown): { token: 'id' | 'access'; claims: Record<string, unknown> }[] {
   const r = response as Record<string, Record<string, { claimsToAddOrOverride?: Record<string, unknown> }>>;
-  if (r.claimsOverrideDetails) return [{ token: 'id', claims: (r.claimsOverrideDetails as { claimsToAddOrOverride: Record<string, unknown> }).claimsToAddOrOverride }];
+  if (r.claimsOverrideDetails)
+    return [{ token: 'id', claims: (r.claimsOverrideDetails as { claimsToAddOrOverride: Record<string, unknown> }).claimsToAddOrOverride }];
   const details = r.claimsAndScopeOverrideDetails;
   const out: { token: 'id' | 'access'; claims: Record<string, unknown> }[] = [];
   if (details.idTokenGeneration) out.push({ token: 'id', claims: details.idTokenGeneration.claimsToAddOrOverride! });
@@ -160,7 +177,10 @@ it('issues only well-formed Hasura claims derived from groupRoles, or refuses th
       } else {
         // No role from a group absent from groupRoles, and none from anywhere else.
         const groups = event.request.groupConfiguration?.groupsToOverride ?? [];
-        const permitted = new Set([config.defaultRole, ...groups.filter((g) => Object.hasOwn(config.groupRoles, g)).map((g) => config.groupRoles[g])]);
+        const permitted = new Set([
+          config.defaultRole,
+          ...groups.filter((g) => Object.hasOwn(config.groupRoles, g)).map((g) => config.groupRoles[g]),
+        ]);
         expect(new Set(allowed)).toEqual(permitted);
         expect(hasura['x-hasura-default-role']).toBe(config.defaultRole);
         expect(hasura['x-hasura-user-id']).toBe(userId);
@@ -174,16 +194,45 @@ it('issues only well-formed Hasura claims derived from groupRoles, or refuses th
 const invalidField: fc.Arbitrary<[keyof ClaimsConfigInput | 'unknown', unknown, string]> = fc.oneof(
   fc.constant<[string, unknown, string]>(['namespace', '', 'namespace']),
   fc.constantFrom(...RESERVED_CLAIMS).map((n): [string, unknown, string] => ['namespace', n, 'namespace']),
-  fc.tuple(fc.constantFrom(...STANDARD_ATTRIBUTES), fc.boolean()).map(([n, upper]): [string, unknown, string] => ['namespace', upper ? n.toUpperCase() : n, 'namespace']),
-  fc.string().filter((s) => s !== 'json' && s !== 'stringified_json').map((s): [string, unknown, string] => ['claimsFormat', s, 'claimsFormat']),
-  fc.string().filter((s) => s !== 'access' && s !== 'id').map((s): [string, unknown, string] => ['tokenUse', s, 'tokenUse']),
-  fc.oneof(fc.constant(''), fc.constant(' padded'), fc.integer(), fc.boolean(), fc.constant(null)).map((v): [string, unknown, string] => ['defaultRole', v, 'defaultRole']),
+  fc
+    .tuple(fc.constantFrom(...STANDARD_ATTRIBUTES), fc.boolean())
+    .map(([n, upper]): [string, unknown, string] => ['namespace', upper ? n.toUpperCase() : n, 'namespace']),
+  fc
+    .string()
+    .filter((s) => s !== 'json' && s !== 'stringified_json')
+    .map((s): [string, unknown, string] => ['claimsFormat', s, 'claimsFormat']),
+  fc
+    .string()
+    .filter((s) => s !== 'access' && s !== 'id')
+    .map((s): [string, unknown, string] => ['tokenUse', s, 'tokenUse']),
+  fc
+    .oneof(fc.constant(''), fc.constant(' padded'), fc.integer(), fc.boolean(), fc.constant(null))
+    .map((v): [string, unknown, string] => ['defaultRole', v, 'defaultRole']),
   group.map((g): [string, unknown, string] => ['groupRoles', { [g]: '' }, `groupRoles`]),
   fc.constantFrom(...PROTOTYPE_NAMES).map((k): [string, unknown, string] => ['groupRoles', { [k]: 'admin' }, 'groupRoles']),
-  fc.constantFrom(...HASURA_RESERVED_SESSION_VARIABLES).map((n): [string, unknown, string] => ['sessionVariables', { [n]: 'sub' }, 'sessionVariables']),
-  fc.stringMatching(/^[a-z-]{1,10}$/).filter((s) => !s.startsWith('x-hasura-')).map((n): [string, unknown, string] => ['sessionVariables', { [n]: 'sub' }, 'sessionVariables']),
+  fc
+    .constantFrom(...HASURA_RESERVED_SESSION_VARIABLES)
+    .map((n): [string, unknown, string] => ['sessionVariables', { [n]: 'sub' }, 'sessionVariables']),
+  fc
+    .stringMatching(/^[a-z-]{1,10}$/)
+    .filter((s) => !s.startsWith('x-hasura-'))
+    .map((n): [string, unknown, string] => ['sessionVariables', { [n]: 'sub' }, 'sessionVariables']),
   clientId.map((id): [string, unknown, string] => ['machineClients', { [id]: { role: '' } }, 'machineClients']),
-  fc.stringMatching(/^[a-z]{1,12}$/).filter((k) => !['namespace', 'claimsformat', 'tokenuse', 'defaultrole', 'grouproles', 'useridattribute', 'sessionvariables', 'machineclients'].includes(k.toLowerCase()))
+  fc
+    .stringMatching(/^[a-z]{1,12}$/)
+    .filter(
+      (k) =>
+        ![
+          'namespace',
+          'claimsformat',
+          'tokenuse',
+          'defaultrole',
+          'grouproles',
+          'useridattribute',
+          'sessionvariables',
+          'machineclients',
+        ].includes(k.toLowerCase()),
+    )
     .map((k): [string, unknown, string] => [k, 'x', k]),
 ) as fc.Arbitrary<[keyof ClaimsConfigInput | 'unknown', unknown, string]>;
 
@@ -217,22 +266,28 @@ it('encodes claims as JSON that reads back as the claims, or refuses them above 
     .map(([character, bytes]) => character.repeat(Math.ceil(bytes / new TextEncoder().encode(character).length)));
   const config = parseClaimsConfig({});
   fc.assert(
-    fc.property(fc.array(anyString, { minLength: 1, maxLength: 4 }), anyString, filler, fc.dictionary(anyString, anyString, { maxKeys: 4 }), (roles, role, long, extra) => {
-      const claims: HasuraClaims = { 'x-hasura-allowed-roles': [...roles, long], 'x-hasura-default-role': role, ...extra };
-      const bytes = new TextEncoder().encode(JSON.stringify(claims)).length;
-      let encoded: unknown;
-      try {
-        encoded = encodeHasuraClaims(config, claims);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ClaimsTooLargeError);
-        expect((error as ClaimsTooLargeError).found).toBe(`${bytes} bytes`);
-        expect(bytes).toBeGreaterThan(MAX_HASURA_CLAIM_BYTES);
-        return;
-      }
-      expect(bytes).toBeLessThanOrEqual(MAX_HASURA_CLAIM_BYTES);
-      expect(typeof encoded).toBe('string');
-      expect(JSON.parse(encoded as string)).toEqual(claims);
-    }),
+    fc.property(
+      fc.array(anyString, { minLength: 1, maxLength: 4 }),
+      anyString,
+      filler,
+      fc.dictionary(anyString, anyString, { maxKeys: 4 }),
+      (roles, role, long, extra) => {
+        const claims: HasuraClaims = { 'x-hasura-allowed-roles': [...roles, long], 'x-hasura-default-role': role, ...extra };
+        const bytes = new TextEncoder().encode(JSON.stringify(claims)).length;
+        let encoded: unknown;
+        try {
+          encoded = encodeHasuraClaims(config, claims);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ClaimsTooLargeError);
+          expect((error as ClaimsTooLargeError).found).toBe(`${bytes} bytes`);
+          expect(bytes).toBeGreaterThan(MAX_HASURA_CLAIM_BYTES);
+          return;
+        }
+        expect(bytes).toBeLessThanOrEqual(MAX_HASURA_CLAIM_BYTES);
+        expect(typeof encoded).toBe('string');
+        expect(JSON.parse(encoded as string)).toEqual(claims);
+      },
+    ),
     { numRuns: RUNS },
   );
 });

@@ -34,7 +34,10 @@ const INSTANCES: Record<string, HasuraCognitoError> = {
   ClaimsTooLargeError: new ClaimsTooLargeError(4096, 5000),
   UnsupportedEventError: new UnsupportedEventError('version 1-3', 'version 4'),
   OutputExistsError: new OutputExistsError('hasura.env'),
-  JwksUnavailableError: new JwksUnavailableError('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json', 'HTTP 404'),
+  JwksUnavailableError: new JwksUnavailableError(
+    'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json',
+    'HTTP 404',
+  ),
   TokenUncheckableError: new TokenUncheckableError('Invalid JWT header'),
   ChildProcessError: new ChildProcessError('cognito-local was not ready within 100 ms', 'ready within 100 ms', 'not ready'),
   PortUnavailableError: new PortUnavailableError(9229, '127.0.0.1', 'EADDRINUSE'),
@@ -94,7 +97,9 @@ describe('error classes', () => {
       path: 'hasura.env',
       found: 'a file with different content',
     });
-    expect(INSTANCES.JwksUnavailableError.message).toBe('cannot load the JWKS from https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json: HTTP 404');
+    expect(INSTANCES.JwksUnavailableError.message).toBe(
+      'cannot load the JWKS from https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json: HTTP 404',
+    );
     expect(INSTANCES.TokenUncheckableError).toMatchObject({
       message: 'cannot check the signature: aws-jwt-verify refuses the token (Invalid JWT header)',
       found: 'Invalid JWT header',

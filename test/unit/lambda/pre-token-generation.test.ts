@@ -1,6 +1,6 @@
-import { parseClaimsConfig, type ClaimsConfigInput } from '../../../lambda/claims-config';
+import { type ClaimsConfigInput, parseClaimsConfig } from '../../../lambda/claims-config';
 import { ClaimsTooLargeError, MissingUserIdError, SignInRejectedError, UnsupportedEventError } from '../../../lambda/errors';
-import { USER_TRIGGER_SOURCES, type PreTokenGenerationEvent } from '../../../lambda/events';
+import { type PreTokenGenerationEvent, USER_TRIGGER_SOURCES } from '../../../lambda/events';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
 import { loadEvent } from '../../helpers/events';
 
@@ -100,8 +100,9 @@ describe('V2 events', () => {
     const event = loadEvent('pretoken-v2-authentication');
     expect(event.request.groupConfiguration?.groupsToOverride).toEqual(['user']);
     const result = await handlerFor()(event);
-    const details = (result.response as { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: Record<string, string> } } })
-      .claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride;
+    const details = (
+      result.response as { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: Record<string, string> } } }
+    ).claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride;
     expect(JSON.parse(details[NS])['x-hasura-allowed-roles']).toEqual(['user']);
   });
 
@@ -114,7 +115,9 @@ describe('V2 events', () => {
   });
 
   it('de-duplicates roles when several groups map to one role, or to the default role', async () => {
-    const result = await handlerFor({ groupRoles: { admin: 'staff', editor: 'staff', user: 'user' } })(loadEvent('pretoken-v2-hostedauth-groups'));
+    const result = await handlerFor({ groupRoles: { admin: 'staff', editor: 'staff', user: 'user' } })(
+      loadEvent('pretoken-v2-hostedauth-groups'),
+    );
     const claims = accessClaims(result);
     expect(claims['x-hasura-allowed-roles']).toEqual(['user', 'staff']);
   });
@@ -156,7 +159,11 @@ describe('V2 events', () => {
   });
 
   it('replaces a response container that arrives as null, [] or with content', async () => {
-    for (const response of [null, { claimsAndScopeOverrideDetails: [] }, { claimsAndScopeOverrideDetails: { idTokenGeneration: { claimsToSuppress: ['email'] } } }]) {
+    for (const response of [
+      null,
+      { claimsAndScopeOverrideDetails: [] },
+      { claimsAndScopeOverrideDetails: { idTokenGeneration: { claimsToSuppress: ['email'] } } },
+    ]) {
       const event = { ...loadEvent('pretoken-v2-hostedauth-groups'), response } as PreTokenGenerationEvent;
       const expected = await handlerFor()(loadEvent('pretoken-v2-hostedauth-groups'));
       expect((await handlerFor()(event)).response).toEqual(expected.response);
@@ -167,7 +174,12 @@ describe('V2 events', () => {
 describe('what roles never come from', () => {
   it('never reads clientMetadata, which the caller controls', async () => {
     const event = loadEvent('pretoken-v2-authentication');
-    event.request.clientMetadata = { role: 'admin', 'x-hasura-allowed-roles': '["admin"]', groups: 'admin', 'x-hasura-user-id': 'someone-else' };
+    event.request.clientMetadata = {
+      role: 'admin',
+      'x-hasura-allowed-roles': '["admin"]',
+      groups: 'admin',
+      'x-hasura-user-id': 'someone-else',
+    };
     const expected = await handlerFor()(loadEvent('pretoken-v2-authentication'));
     expect((await handlerFor()(event)).response).toEqual(expected.response);
   });
@@ -212,7 +224,9 @@ describe('V3 client credentials (machine to machine)', () => {
 
   it('uses the access token for machine clients even with tokenUse id (M2M has no ID token)', async () => {
     const result = await handlerFor({ tokenUse: 'id' })(loadEvent('pretoken-v3-client-credentials'));
-    expect(Object.keys((result.response as { claimsAndScopeOverrideDetails: object }).claimsAndScopeOverrideDetails)).toEqual(['accessTokenGeneration']);
+    expect(Object.keys((result.response as { claimsAndScopeOverrideDetails: object }).claimsAndScopeOverrideDetails)).toEqual([
+      'accessTokenGeneration',
+    ]);
   });
 });
 
@@ -279,8 +293,15 @@ describe('failing closed', () => {
   });
 
   it('refuses groupsToOverride with an entry that is not a string', async () => {
-    for (const groups of [['admin', 7], ['admin', null], ['admin', ['admin']], ['admin', { admin: true }]]) {
-      const event = loadEvent('pretoken-v2-hostedauth-groups') as unknown as { request: { groupConfiguration: { groupsToOverride: unknown } } };
+    for (const groups of [
+      ['admin', 7],
+      ['admin', null],
+      ['admin', ['admin']],
+      ['admin', { admin: true }],
+    ]) {
+      const event = loadEvent('pretoken-v2-hostedauth-groups') as unknown as {
+        request: { groupConfiguration: { groupsToOverride: unknown } };
+      };
       event.request.groupConfiguration.groupsToOverride = groups;
       const error = await rejection(handlerFor()(event as unknown as PreTokenGenerationEvent));
       expect(error).toBeInstanceOf(UnsupportedEventError);
@@ -312,8 +333,13 @@ describe('failing closed', () => {
     const event = loadEvent('pretoken-v1-authentication');
     delete event.request.userAttributes!['custom:org_id'];
     const result = await handlerFor()(event);
-    const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } }).claimsOverrideDetails.claimsToAddOrOverride[NS];
-    expect(JSON.parse(claim)).toEqual({ 'x-hasura-allowed-roles': ['user', 'editor'], 'x-hasura-default-role': 'user', 'x-hasura-user-id': SUB });
+    const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } }).claimsOverrideDetails
+      .claimsToAddOrOverride[NS];
+    expect(JSON.parse(claim)).toEqual({
+      'x-hasura-allowed-roles': ['user', 'editor'],
+      'x-hasura-default-role': 'user',
+      'x-hasura-user-id': SUB,
+    });
   });
 });
 
@@ -332,7 +358,8 @@ describe('the handler bound to HASURA_CLAIMS_CONFIG', () => {
     });
     process.env.HASURA_CLAIMS_CONFIG = JSON.stringify({ groupRoles: { editor: 'admin' } });
     const result = await handler(loadEvent('pretoken-v1-authentication'));
-    const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } }).claimsOverrideDetails.claimsToAddOrOverride[NS];
+    const claim = (result.response as { claimsOverrideDetails: { claimsToAddOrOverride: Record<string, string> } }).claimsOverrideDetails
+      .claimsToAddOrOverride[NS];
     expect(JSON.parse(claim)['x-hasura-allowed-roles']).toEqual(['user', 'editor']);
   });
 
@@ -347,7 +374,8 @@ describe('the handler bound to HASURA_CLAIMS_CONFIG', () => {
 });
 
 function accessClaims(result: PreTokenGenerationEvent): Record<string, unknown> {
-  const details = (result.response as { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: Record<string, string> } } })
-    .claimsAndScopeOverrideDetails;
+  const details = (
+    result.response as { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: Record<string, string> } } }
+  ).claimsAndScopeOverrideDetails;
   return JSON.parse(details.accessTokenGeneration.claimsToAddOrOverride[NS]);
 }

@@ -1,6 +1,7 @@
 /** The pure parts of the live suite: stack name, context, CDK arguments, the skip decision. */
 import { parseStackConfig } from '../../../lib/stack-config';
 import {
+  type CdkRun,
   cdkDeployArgs,
   cdkDestroyArgs,
   detectionEnvOverrides,
@@ -13,7 +14,6 @@ import {
   liveStackContext,
   liveStackName,
   manualDestroyCommand,
-  type CdkRun,
 } from '../../live/plan';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

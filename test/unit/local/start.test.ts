@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { failureReport, readOptions, validate } from '../../../bin/start';
-import { ChildProcessError, InvalidInputError, JwksUnavailableError } from '../../../lambda/errors';
 import { checkLocalEnvTarget, LOCAL_ENV_MARKER, writeLocalEnvFile } from '../../../bin/local/local-env-file';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
+import { failureReport, readOptions, validate } from '../../../bin/start';
+import { ChildProcessError, InvalidInputError, JwksUnavailableError } from '../../../lambda/errors';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
 
@@ -34,13 +34,16 @@ describe('readOptions', () => {
   });
 
   it('names an unknown option, escaped, and points at --help', () => {
-    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(/^arguments: expected the options npm start -- --help shows, found Unknown option '--\u001b\[2Jx'/);
+    expect(() => readOptions(['--\u001b[2Jx'])).toThrow(
+      /^arguments: expected the options npm start -- --help shows, found Unknown option '--\u001b\[2Jx'/,
+    );
   });
 });
 
 describe('the usage', () => {
   it('names every option readOptions takes, and says what the local flow is', () => {
-    for (const flag of ['--once', '--port N', '--lambda-port N', '--cdk-json FILE', '--out FILE', '--force', '-h, --help']) expect(USAGE).toContain(flag);
+    for (const flag of ['--once', '--port N', '--lambda-port N', '--cdk-json FILE', '--out FILE', '--force', '-h, --help'])
+      expect(USAGE).toContain(flag);
     expect(USAGE).toContain('forge');
   });
 });
@@ -69,7 +72,9 @@ describe('--out: npm start replaces only a file it wrote', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toBe(`--out ${out()}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`);
+    expect((error as Error).message).toBe(
+      `--out ${out()}: expected no file, a file npm start wrote, or --force, found a file npm start did not write`,
+    );
     expect(fs.readFileSync(out(), 'utf8')).toBe(mine);
   });
 
@@ -91,7 +96,9 @@ describe('--out: npm start replaces only a file it wrote', () => {
 
   it('refuses a file in a directory that does not exist', () => {
     const missing = path.join(dir, 'no-such-dir', 'local.env');
-    expect(() => checkLocalEnvTarget(missing, true)).toThrow(`--out ${missing}: expected a file in an existing directory, found no directory ${path.join(dir, 'no-such-dir')}`);
+    expect(() => checkLocalEnvTarget(missing, true)).toThrow(
+      `--out ${missing}: expected a file in an existing directory, found no directory ${path.join(dir, 'no-such-dir')}`,
+    );
   });
 
   it('escapes the file name it prints', () => {
@@ -138,7 +145,11 @@ describe('what npm start prints', () => {
   ])('escapes %s', (_, name) => {
     expect(userLine('admin@example.com', 'pw', [name])).not.toMatch(UNSAFE);
     expect(hasuraHeading(name)).not.toMatch(UNSAFE);
-    expect(hasuraHint(name).split('\n').find((line) => line.includes('set -a'))).not.toMatch(UNSAFE);
+    expect(
+      hasuraHint(name)
+        .split('\n')
+        .find((line) => line.includes('set -a')),
+    ).not.toMatch(UNSAFE);
     // Shown as a JSON string literal: quoted, and the exact name once parsed.
     const line = userLine('admin@example.com', 'pw', [name]);
     expect(JSON.parse(line.slice(line.indexOf('groups ') + 'groups '.length))).toBe(name);
@@ -160,7 +171,10 @@ describe('the error that ends npm start', () => {
   });
 
   it('escapes what the emulator answered, such as a key set it could not parse', () => {
-    const error = new JwksUnavailableError('http://127.0.0.1:9229/local_x/.well-known/jwks.json', 'Unexpected token \u001b[2J\u202e in JSON');
+    const error = new JwksUnavailableError(
+      'http://127.0.0.1:9229/local_x/.well-known/jwks.json',
+      'Unexpected token \u001b[2J\u202e in JSON',
+    );
     const report = failureReport(error);
     expect(report.code).toBe(1);
     expect(report.text).not.toMatch(UNSAFE);
@@ -168,8 +182,17 @@ describe('the error that ends npm start', () => {
   });
 
   it("keeps the lines of a crashed child's stderr, each escaped", () => {
-    const report = failureReport(new ChildProcessError('cognito-local stopped unexpectedly (code 1): Error: listen\n  at \u001b[31mServer', 'running until stopped', 'an exit (code 1)'));
+    const report = failureReport(
+      new ChildProcessError(
+        'cognito-local stopped unexpectedly (code 1): Error: listen\n  at \u001b[31mServer',
+        'running until stopped',
+        'an exit (code 1)',
+      ),
+    );
     expect(report.code).toBe(1);
-    expect(report.text.split('\n')).toEqual(['npm start: cognito-local stopped unexpectedly (code 1): Error: listen', '"  at \\u001b[31mServer"']);
+    expect(report.text.split('\n')).toEqual([
+      'npm start: cognito-local stopped unexpectedly (code 1): Error: listen',
+      '"  at \\u001b[31mServer"',
+    ]);
   });
 });
