@@ -114,32 +114,56 @@ it('has git ignore every file its commands tell a user to generate', () => {
   expect(notIgnored).toEqual([]);
 });
 
-it('uses only subcommands and flags that exist in the blocks marked aws', () => {
+it('uses only subcommands and flags that exist in the blocks marked aws', async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  for (const line of blocks.filter((b) => b.marker === 'aws').flatMap((b) => b.commands)) {
-    // `printf '%s' "$TOKEN" | npm run -s …`: the command checked is the one the pipe feeds.
-    const command = line.split(' | ').at(-1)!;
-    const words = command.split(/\s+/).filter((w) => w !== '-s');
-    const flags = words.filter((w) => w.startsWith('--') && w !== '--');
-    if (words[0] === 'aws') {
-      checkAwsCliCommand(words);
-      continue;
-    }
-    let help: string;
-    if (words[0] === 'npx' && words[1] === 'cdk') {
-      help = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), [words[2], '--help'], { cwd: ROOT, env, encoding: 'utf8' }).stdout;
-      expect(help).toContain(`cdk ${words[2]}`);
-    } else if (words[0] === 'npm' && words[1] === 'run') {
-      expect(Object.keys(pkg.scripts)).toContain(words[2]);
-      const run = spawnSync('npm', ['run', '-s', words[2], '--', '--help'], { cwd: ROOT, env, encoding: 'utf8' });
-      expect(run.status).toBe(0);
-      help = run.stdout;
-    } else {
-      throw new Error(`README command not checkable: ${command}`);
-    }
-    for (const flag of flags) expect(help).toContain(flag);
-  }
+  // Each help text is asked for once, and all of them at the same time: every one starts a CLI.
+  const helps = new Map<string, Promise<{ status: number | null; stdout: string }>>();
+  const helpOf = (file: string, args: string[]) => {
+    const key = [file, ...args].join(' ');
+    if (!helps.has(key)) helps.set(key, run(file, args));
+    return helps.get(key)!;
+  };
+  const checks = blocks
+    .filter((b) => b.marker === 'aws')
+    .flatMap((b) => b.commands)
+    .map(async (line) => {
+      // `printf '%s' "$TOKEN" | npm run -s …`: the command checked is the one the pipe feeds.
+      const command = line.split(' | ').at(-1)!;
+      const words = command.split(/\s+/).filter((w) => w !== '-s');
+      const flags = words.filter((w) => w.startsWith('--') && w !== '--');
+      if (words[0] === 'aws') {
+        checkAwsCliCommand(words);
+        return;
+      }
+      let help: string;
+      if (words[0] === 'npx' && words[1] === 'cdk') {
+        help = (await helpOf(path.join(ROOT, 'node_modules', '.bin', 'cdk'), [words[2], '--help'])).stdout;
+        expect(help).toContain(`cdk ${words[2]}`);
+      } else if (words[0] === 'npm' && words[1] === 'run') {
+        expect(Object.keys(pkg.scripts)).toContain(words[2]);
+        const result = await helpOf('npm', ['run', '-s', words[2], '--', '--help']);
+        expect([command, result.status]).toEqual([command, 0]);
+        help = result.stdout;
+      } else {
+        throw new Error(`README command not checkable: ${command}`);
+      }
+      for (const flag of flags) expect(help).toContain(flag);
+    });
+  await Promise.all(checks);
 });
+
+/** Runs a command to its end without blocking the test process; its exit status and stdout. */
+function run(file: string, args: string[]): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout }));
+  });
+}
 
 /** SDK models of the services whose `aws` commands the README may use, by CLI service name. */
 const AWS_API_MODELS: Record<string, Record<string, unknown>> = { 'cognito-idp': cognitoIdp };
