@@ -10,30 +10,12 @@
  * Every class sets `name` itself: the Lambda bundle is minified, so class names are mangled and
  * `constructor.name` would be useless in logs.
  */
-export {
-  // npm start's local flow.
-  ChildProcessError,
-  ClaimsTooLargeError,
-  HasuraCognitoError,
-  // Configuration, options and input files, in every layer.
-  InvalidInputError,
-  JwksUnavailableError,
-  MissingUserIdError,
-  // hasura-config's CLIs.
-  OutputExistsError,
-  PortUnavailableError,
-  SignInRejectedError,
-  // The trigger: a sign-in that must not get a token.
-  type SignInRejection,
-  TokenUncheckableError,
-  UnsupportedEventError,
-};
 
 /**
  * Root of every error this project throws on purpose. Subclasses pass `expected` and `found` up and
  * never redeclare them: a class field would reset them to undefined once this constructor returns.
  */
-abstract class HasuraCognitoError extends Error {
+export abstract class HasuraCognitoError extends Error {
   readonly expected: string;
   readonly found: string;
 
@@ -51,7 +33,7 @@ abstract class HasuraCognitoError extends Error {
  * Stops `cdk synth`, the Lambda's module load and npm start; the CLIs and npm start print it as
  * one line and exit 2.
  */
-class InvalidInputError extends HasuraCognitoError {
+export class InvalidInputError extends HasuraCognitoError {
   /** Where the value is, as the user would look for it. */
   readonly field: string;
 
@@ -62,8 +44,10 @@ class InvalidInputError extends HasuraCognitoError {
   }
 }
 
+// --- The trigger: a sign-in that must not get a token --------------------------------------------
+
 /** Why a sign-in was refused; also the error's name without the `Error` suffix. */
-type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
+export type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
 
 /**
  * A sign-in must not get a token. Cognito shows the message to the end user
@@ -71,7 +55,7 @@ type SignInRejection = 'MissingUserId' | 'ClaimsTooLarge' | 'UnsupportedEvent';
  * no attribute values, no config, no stack. The details for operators are in `code`, `expected`
  * and `found`, which the Lambda runtime logs with the error (own enumerable properties).
  */
-abstract class SignInRejectedError extends HasuraCognitoError {
+export abstract class SignInRejectedError extends HasuraCognitoError {
   readonly code: SignInRejection;
 
   protected constructor(code: SignInRejection, message: string, expected: string, found: string) {
@@ -82,7 +66,7 @@ abstract class SignInRejectedError extends HasuraCognitoError {
 }
 
 /** The user has no value for the attribute that becomes `x-hasura-user-id`. */
-class MissingUserIdError extends SignInRejectedError {
+export class MissingUserIdError extends SignInRejectedError {
   constructor(attribute: string) {
     super('MissingUserId', 'Your account has no user id.', `user attribute ${attribute}`, 'none');
     this.name = 'MissingUserIdError';
@@ -90,7 +74,7 @@ class MissingUserIdError extends SignInRejectedError {
 }
 
 /** The Hasura claim would exceed the documented size cap (see MAX_HASURA_CLAIM_BYTES). */
-class ClaimsTooLargeError extends SignInRejectedError {
+export class ClaimsTooLargeError extends SignInRejectedError {
   constructor(maxBytes: number, foundBytes: number) {
     super('ClaimsTooLarge', 'Your account has too many roles or attributes.', `at most ${maxBytes} bytes`, `${foundBytes} bytes`);
     this.name = 'ClaimsTooLargeError';
@@ -101,15 +85,17 @@ class ClaimsTooLargeError extends SignInRejectedError {
  * The event cannot be answered correctly: an unknown event version, a malformed event, or a
  * V1 event while the config asks for `claimsFormat: json` (V1 claims are strings only).
  */
-class UnsupportedEventError extends SignInRejectedError {
+export class UnsupportedEventError extends SignInRejectedError {
   constructor(expected: string, found: string) {
     super('UnsupportedEvent', 'Sign-in is misconfigured.', expected, found);
     this.name = 'UnsupportedEventError';
   }
 }
 
+// --- hasura-config's CLIs -----------------------------------------------------------------------
+
 /** hasura-config's `--out` names a file that exists with other content, and `--force` was not given. */
-class OutputExistsError extends HasuraCognitoError {
+export class OutputExistsError extends HasuraCognitoError {
   readonly path: string;
 
   constructor(path: string) {
@@ -124,7 +110,7 @@ class OutputExistsError extends HasuraCognitoError {
 }
 
 /** check-token (or npm start) cannot fetch or parse the pool's JWKS, so it cannot say what Hasura would do. */
-class JwksUnavailableError extends HasuraCognitoError {
+export class JwksUnavailableError extends HasuraCognitoError {
   constructor(jwksUri: string, reason: string) {
     super(`cannot load the JWKS from ${jwksUri}: ${reason}`, `a JSON Web Key Set at ${jwksUri}`, reason);
     this.name = 'JwksUnavailableError';
@@ -132,18 +118,20 @@ class JwksUnavailableError extends HasuraCognitoError {
 }
 
 /** aws-jwt-verify refuses a token for a reason Hasura does not share, so Hasura's answer is unknown. */
-class TokenUncheckableError extends HasuraCognitoError {
+export class TokenUncheckableError extends HasuraCognitoError {
   constructor(reason: string) {
     super(`cannot check the signature: aws-jwt-verify refuses the token (${reason})`, 'a token aws-jwt-verify can parse', reason);
     this.name = 'TokenUncheckableError';
   }
 }
 
+// --- npm start's local flow ----------------------------------------------------------------------
+
 /**
  * A child of npm start (cognito-local, the Lambda host) could not start (or would share the other's
  * port), was not ready in time, or stopped on its own. The message may end with its last stderr lines.
  */
-class ChildProcessError extends HasuraCognitoError {
+export class ChildProcessError extends HasuraCognitoError {
   constructor(message: string, expected: string, found: string) {
     super(message, expected, found);
     this.name = 'ChildProcessError';
@@ -151,7 +139,7 @@ class ChildProcessError extends HasuraCognitoError {
 }
 
 /** npm start cannot bind a port: one given with `--port` or `--lambda-port` (never swapped for another), or no free port at all. */
-class PortUnavailableError extends HasuraCognitoError {
+export class PortUnavailableError extends HasuraCognitoError {
   readonly port: number;
 
   constructor(port: number, host: string, reason: string) {
