@@ -60,11 +60,16 @@ export function readOptions(argv: string[]): StartOptions {
     if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new InvalidInputError(`--${name}`, 'a port from 1 to 65535', JSON.stringify(text));
     return n;
   };
+  const cognitoPort = port('port', values.port);
+  const lambdaPort = port('lambda-port', values['lambda-port']);
+  if (cognitoPort !== undefined && cognitoPort === lambdaPort) {
+    throw new InvalidInputError('--lambda-port', 'a port other than --port', String(lambdaPort));
+  }
   return {
     help: values.help,
     once: values.once,
-    cognitoPort: port('port', values.port),
-    lambdaPort: port('lambda-port', values['lambda-port']),
+    cognitoPort,
+    lambdaPort,
     cdkJson: path.resolve(values['cdk-json']),
     out: path.resolve(values.out),
     force: values.force,

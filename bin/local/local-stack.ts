@@ -29,7 +29,7 @@ import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 import type { StackConfig } from '../../lib/stack-config';
 import { type Child, httpReady, startChild, stdoutLine } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
-import { choosePort } from './ports';
+import { choosePortPair } from './ports';
 
 export const LOCAL_HOST = '127.0.0.1';
 export const DEFAULT_COGNITO_PORT = 9229;
@@ -83,10 +83,11 @@ export function generatePassword(minLength: number): string {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { claims } = localClaimsConfig(options.config.claims);
-  const [cognitoPort, lambdaPort] = [
-    await choosePort(LOCAL_HOST, options.cognitoPort, DEFAULT_COGNITO_PORT),
-    await choosePort(LOCAL_HOST, options.lambdaPort, DEFAULT_LAMBDA_PORT),
-  ];
+  const [cognitoPort, lambdaPort] = await choosePortPair(
+    LOCAL_HOST,
+    [options.cognitoPort, options.lambdaPort],
+    [DEFAULT_COGNITO_PORT, DEFAULT_LAMBDA_PORT],
+  );
   if (cognitoPort === lambdaPort) {
     throw new ChildProcessError(
       `the emulator and the Lambda host cannot share port ${cognitoPort}`,

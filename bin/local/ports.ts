@@ -26,3 +26,19 @@ export async function choosePort(host: string, requested: number | undefined, fa
     return probe(0, host);
   }
 }
+
+/**
+ * The emulator's and the Lambda host's ports: each as `choosePort` picks it, except that a default
+ * the other one already holds (asked for explicitly, or chosen first) is not used: `--port 9230`
+ * would otherwise give the Lambda host its default 9230 too, since the probe has released it.
+ */
+export async function choosePortPair(
+  host: string,
+  requested: readonly [number | undefined, number | undefined],
+  fallbacks: readonly [number, number],
+): Promise<[number, number]> {
+  const [firstRequested, secondRequested] = requested;
+  const first = await choosePort(host, firstRequested, fallbacks[0] === secondRequested ? 0 : fallbacks[0]);
+  const second = await choosePort(host, secondRequested, fallbacks[1] === first ? 0 : fallbacks[1]);
+  return [first, second];
+}
