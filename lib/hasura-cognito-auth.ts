@@ -45,6 +45,7 @@ export const HASURA_GRAPHQL_SCOPE = 'graphql';
 export const PRE_TOKEN_TIMEOUT_SECONDS = 5;
 export const PRE_TOKEN_MEMORY_MB = 256;
 
+/** What `HasuraCognitoAuth` is built from: the parsed config, plus optional escape hatches and an alarm topic. */
 export interface HasuraCognitoAuthProps {
   /** The parsed `hasuraCognito` config (`parseStackConfig`). */
   readonly config: AuthConfig;
@@ -113,6 +114,12 @@ export function clientAttributes(names: readonly string[]): cognito.ClientAttrib
   return new cognito.ClientAttributes().withStandardAttributes(mask).withCustomAttributes(...custom);
 }
 
+/**
+ * A Cognito user pool whose tokens Hasura accepts: the pool, its public app client (and machine
+ * clients), and the pre token generation Lambda that adds the Hasura claims. Its `hasuraJwtSecret()`
+ * is the value for `HASURA_GRAPHQL_JWT_SECRET`. Construction throws `InvalidInputError` naming the field
+ * of a config the pool cannot honour.
+ */
 export class HasuraCognitoAuth extends Construct {
   readonly userPool: cognito.UserPool;
   /** The public client (no secret) that users sign in with. */
