@@ -137,8 +137,8 @@ async function compare(ours: Handler, baseline: Handler, input: unknown): Promis
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-bench-'));
   try {
-    const ours = await bundlePreTokenGeneration(path.join(dir, 'ours'));
-    const baseline = await bundleLambda(path.join(__dirname, 'hasura-guide-baseline.ts'), path.join(dir, 'baseline'));
+    const ours = bundlePreTokenGeneration(path.join(dir, 'ours'));
+    const baseline = bundleLambda(path.join(__dirname, 'hasura-guide-baseline.ts'), path.join(dir, 'baseline'));
     const empty = path.join(dir, 'empty.js');
     fs.writeFileSync(empty, '');
 

@@ -8,7 +8,6 @@
  * - roles come from user pool groups, which only administrators can change;
  * - OAuth is off unless callback URLs are configured, and then only the code grant.
  */
-import * as path from 'node:path';
 import {
   ArnFormat,
   aws_cloudwatch as cloudwatch,
@@ -19,7 +18,6 @@ import {
   aws_lambda as lambda,
   aws_logs as logs,
   Names,
-  aws_lambda_nodejs as nodejs,
   RemovalPolicy,
   Stack,
   aws_sns as sns,
@@ -36,7 +34,7 @@ import {
 } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
-import { PRE_TOKEN_BUNDLING, PRE_TOKEN_GENERATION_ENTRY } from './lambda-bundling';
+import { PRE_TOKEN_GENERATION_HANDLER, preTokenGenerationCode } from './lambda-code';
 import { type AuthConfig, type FeaturePlanName, lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, type TriggerVersion } from './stack-config';
 
 /** The resource server machine clients get their scope from. */
@@ -47,6 +45,7 @@ export const HASURA_GRAPHQL_SCOPE = 'graphql';
 export const PRE_TOKEN_TIMEOUT_SECONDS = 5;
 export const PRE_TOKEN_MEMORY_MB = 256;
 
+/** What `HasuraCognitoAuth` is built from: the parsed config, plus optional escape hatches and an alarm topic. */
 export interface HasuraCognitoAuthProps {
   /** The parsed `hasuraCognito` config (`parseStackConfig`). */
   readonly config: AuthConfig;
@@ -115,11 +114,17 @@ export function clientAttributes(names: readonly string[]): cognito.ClientAttrib
   return new cognito.ClientAttributes().withStandardAttributes(mask).withCustomAttributes(...custom);
 }
 
+/**
+ * A Cognito user pool whose tokens Hasura accepts: the pool, its public app client (and machine
+ * clients), and the pre token generation Lambda that adds the Hasura claims. Its `hasuraJwtSecret()`
+ * is the value for `HASURA_GRAPHQL_JWT_SECRET`. Construction throws `InvalidInputError` naming the field
+ * of a config the pool cannot honour.
+ */
 export class HasuraCognitoAuth extends Construct {
   readonly userPool: cognito.UserPool;
   /** The public client (no secret) that users sign in with. */
   readonly userPoolClient: cognito.UserPoolClient;
-  readonly preTokenGenerationFunction: nodejs.NodejsFunction;
+  readonly preTokenGenerationFunction: lambda.Function;
   readonly logGroup: logs.LogGroup;
   /** Machine client name -> its confidential client (client-credentials grant). */
   readonly machineClients: Readonly<Record<string, cognito.UserPoolClient>>;
@@ -304,13 +309,13 @@ export class HasuraCognitoAuth extends Construct {
     const functionName = hasMachineClients
       ? `${Names.uniqueResourceName(this, { maxLength: 64 - '-PreToken'.length, separator: '-' })}-PreToken`
       : undefined;
-    this.preTokenGenerationFunction = new nodejs.NodejsFunction(this, 'PreTokenGeneration', {
-      entry: PRE_TOKEN_GENERATION_ENTRY,
-      handler: 'handler',
-      projectRoot: path.join(path.dirname(PRE_TOKEN_GENERATION_ENTRY), '..'),
+    const runtime = lambda.Runtime.NODEJS_24_X;
+    this.preTokenGenerationFunction = new lambda.Function(this, 'PreTokenGeneration', {
+      code: preTokenGenerationCode(runtime),
+      handler: PRE_TOKEN_GENERATION_HANDLER,
       ...(functionName !== undefined ? { functionName } : {}),
       description: 'Cognito pre token generation: Hasura claims',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.seconds(PRE_TOKEN_TIMEOUT_SECONDS),
       memorySize: PRE_TOKEN_MEMORY_MB,
@@ -318,13 +323,6 @@ export class HasuraCognitoAuth extends Construct {
       logGroup: this.logGroup,
       role,
       environment: lambdaEnvironment(this.lambdaClaimsConfig()),
-      bundling: {
-        minify: PRE_TOKEN_BUNDLING.minify,
-        sourceMap: PRE_TOKEN_BUNDLING.sourceMap,
-        target: PRE_TOKEN_BUNDLING.target,
-        format: nodejs.OutputFormat.CJS,
-        externalModules: [...PRE_TOKEN_BUNDLING.externalModules],
-      },
     });
 
     const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;

@@ -7,8 +7,10 @@ import type { Construct } from 'constructs';
 import { HasuraCognitoAuth, type HasuraCognitoAuthProps } from './hasura-cognito-auth';
 import { STACK_OUTPUTS } from './stack-outputs';
 
+/** `StackProps` plus what `HasuraCognitoAuth` needs. */
 export interface HasuraCognitoStackProps extends StackProps, HasuraCognitoAuthProps {}
 
+/** A stack holding one `HasuraCognitoAuth` (`auth`) and the outputs named by `STACK_OUTPUTS`, which `hasura-config --outputs` reads. */
 export class HasuraCognitoStack extends Stack {
   readonly auth: HasuraCognitoAuth;
 

@@ -42,6 +42,7 @@ export function cognitoJwksUrl(location: UserPoolLocation): string {
   return `${cognitoIssuer(location)}/.well-known/jwks.json`;
 }
 
+/** The pool, its accepted app clients and the claims' namespace and format: what a Hasura JWT secret is built from. */
 export interface HasuraJwtSecretOptions extends UserPoolLocation {
   /** App clients whose tokens Hasura accepts: the ID token's and (thanks to the Lambda) the access token's `aud`. */
   readonly clientIds: readonly string[];
@@ -71,6 +72,7 @@ export const HASURA_JWT_SECRET_FIELDS = [
   'allowed_skew',
 ] as const satisfies readonly (keyof HasuraJwtSecret)[];
 
+/** The `HASURA_GRAPHQL_JWT_SECRET` value (as an object: `JSON.stringify` it) for a pool's tokens. */
 export function buildHasuraJwtSecret(options: HasuraJwtSecretOptions): HasuraJwtSecret {
   return {
     type: 'RS256',

@@ -108,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     // The Lambda host: the same bundle `cdk deploy` uploads, in its own process and environment.
-    const bundle = await bundlePreTokenGeneration(path.join(workDir, 'lambda'));
+    const bundle = bundlePreTokenGeneration(path.join(workDir, 'lambda'));
     children.push(
       await startChild({
         name: 'the local Lambda host',

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// Package bin: runs the TypeScript generator through tsx (a devDependency of this repository).
-require('tsx/cjs');
-require('../cli-io').runAsProcess(require('../generate').main);
+// Package bin: runs the compiled generator (`npm run build` writes dist/). In this repository,
+// `npm run hasura-config` runs the sources through tsx instead.
+const cli = require('../../dist/hasura-config/cli-io');
+cli.runAsProcess(require('../../dist/hasura-config/generate').main);

@@ -2,8 +2,9 @@
  * Which folder may import which, read from the import statements (`from '…'`, `import '…'`,
  * `import('…')`, `require('…')`, `require.resolve('…')`) of every source file:
  *   lambda/         the trigger: only itself, and no package (it deploys with no dependencies)
- *   lib/            the published library: itself and lambda/; of packages, only its dependencies
- *   hasura-config/  the CLIs: itself, lib/ and lambda/, and never the CDK, not even through lib/
+ *   lib/            the published library: itself and lambda/; of packages, only its dependencies and peers
+ *   hasura-config/  the CLIs: itself, lib/ and lambda/, and never the CDK, not even through lib/; its bin/
+ *                   shims run the compiled twins in dist/, counted here as the sources they compile from
  *   bin/            the CDK app and npm start (bin/local/): any of the above
  * None imports test/ or bench/.
  */
@@ -22,11 +23,15 @@ const MAY_IMPORT: Readonly<Record<Folder, readonly Folder[]>> = {
   bin: ['bin', 'lib', 'hasura-config', 'lambda'],
 };
 
-const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
 /**
- * Packages lib/ imports besides its dependencies. esbuild bundles the Lambda locally, as
- * NodejsFunction itself does when esbuild is installed; how the published library declares it is
- * the library's own decision. cdk-nag, the app's checks, is not here: it belongs to bin/app.ts.
+ * Packages lib/ imports besides its dependencies and peers. esbuild bundles the Lambda, but only
+ * inside this repository and in `npm run build` (lib/lambda-bundling.ts loads it when called): the
+ * installed package ships the bundle, and the package e2e test synthesizes with no esbuild. cdk-nag,
+ * the app's checks, is not here: it belongs to bin/app.ts.
  */
 const LIB_BUNDLER = ['esbuild'];
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
@@ -51,7 +56,10 @@ function sourceFiles(folder: string): string[] {
 
 /** The file a relative specifier resolves to, as Node's resolver (with the TypeScript loader) would find it. */
 function resolveFile(from: string, specifier: string): string {
-  const base = path.resolve(ROOT, path.dirname(from), specifier);
+  const resolved = path.resolve(ROOT, path.dirname(from), specifier);
+  // dist/ is the compiled twin of the sources (`npm run build`): a file there counts as its source.
+  const compiled = path.relative(path.join(ROOT, 'dist'), resolved);
+  const base = compiled.startsWith('..') ? resolved : path.join(ROOT, compiled.replace(/\.js$/, ''));
   const found = [base, `${base}.ts`, `${base}.cjs`, `${base}.js`, path.join(base, 'index.ts')].find((candidate) =>
     fs.statSync(candidate, { throwIfNoEntry: false })?.isFile(),
   );
@@ -103,7 +111,7 @@ it('lambda/ imports no package: the trigger deploys with no dependencies', () =>
 });
 
 it('lib/ imports only the packages it depends on', () => {
-  const allowed = [...Object.keys(PACKAGE_JSON.dependencies), ...LIB_BUNDLER];
+  const allowed = [...Object.keys(PACKAGE_JSON.dependencies), ...Object.keys(PACKAGE_JSON.peerDependencies), ...LIB_BUNDLER];
   const others = all.filter(
     (i) => folderOf(i.file) === 'lib' && i.target === undefined && !isBuiltin(i.specifier) && !allowed.includes(packageOf(i.specifier)),
   );

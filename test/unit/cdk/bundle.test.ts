@@ -27,7 +27,7 @@ test('the synthesized Lambda asset is byte-identical to bundlePreTokenGeneration
   expect(fs.readdirSync(assetDir)).toEqual(['index.js']);
   const synthesized = fs.readFileSync(path.join(assetDir, 'index.js'));
 
-  const reference = fs.readFileSync(await bundlePreTokenGeneration(tmpdir));
+  const reference = fs.readFileSync(bundlePreTokenGeneration(tmpdir));
   expect(synthesized.length).toBeGreaterThan(0);
   expect(synthesized.equals(reference)).toBe(true);
 });

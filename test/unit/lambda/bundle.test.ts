@@ -23,7 +23,7 @@ const savedEnv = process.env.HASURA_CLAIMS_CONFIG;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-bundle-'));
-  bundlePath = await bundlePreTokenGeneration(dir);
+  bundlePath = bundlePreTokenGeneration(dir);
 });
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
