@@ -1,7 +1,8 @@
 /**
- * `npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID
- * --client-id C [--endpoint URL]) [--role ROLE]`: what Hasura will do with this token under the
- * generated config (with --outputs, the stack's own HasuraJwtSecret). A thin shell over
+ * `npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --env-file FILE | --jwt-secret JSON
+ * | --region R --user-pool-id ID --client-id C [--endpoint URL]) [--role ROLE]`: what Hasura will do
+ * with this token under the generated config (with --outputs, the stack's own HasuraJwtSecret; with
+ * --env-file, exactly the HASURA_GRAPHQL_JWT_SECRET in that file). A thin shell over
  * checkToken (token-check.ts): options in, its lines out. `--token -` reads the token from
  * standard input, which keeps it out of the shell history and the process list. Exit 0: accepted
  * (role and session variables printed); 1: refused (Hasura's code and message, plus advice);
@@ -9,7 +10,7 @@
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { InvalidInputError } from '../lambda/errors';
-import { POOL_OPTIONS, parseOptions, resolvePoolTarget, stringOption } from './cli-args';
+import { POOL_OPTIONS, parseOptions, resolvePoolTarget, resolveSecretTarget, SECRET_OPTIONS, stringOption } from './cli-args';
 import { type CliIo, MAX_STDIN_BYTES, reportUsageError, runAsProcess } from './cli-io';
 import { checkToken, describeTokenCheck } from './token-check';
 
@@ -17,13 +18,17 @@ const PROGRAM = 'check-token';
 
 const OPTIONS = {
   ...POOL_OPTIONS,
+  ...SECRET_OPTIONS,
   token: { type: 'string' },
   role: { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C ...
-         [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json]) [--token-use access|id] [--role ROLE]
+export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --env-file FILE | --jwt-secret JSON
+         | --region R --user-pool-id ID --client-id C ... [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json])
+         [--token-use access|id] [--role ROLE]
 --token - reads the token from standard input.
+--env-file FILE judges the token against that file's HASURA_GRAPHQL_JWT_SECRET (e.g. hasura.env, or npm start's local.env);
+--jwt-secret JSON against that value.
 Exit status: 0 Hasura accepts the token, 1 Hasura refuses it, 2 bad options or inputs.
 `;
 
@@ -44,7 +49,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
     const tokenOption = stringOption(values, 'token')?.trim();
     if (tokenOption === undefined || tokenOption === '') throw new InvalidInputError('--token', 'a JWT', 'nothing');
     const role = stringOption(values, 'role');
-    const target = resolvePoolTarget(values);
+    const target = resolveSecretTarget(values) ?? resolvePoolTarget(values);
     // Read only once every option has passed: a typo must not leave the command waiting for input.
     const token = tokenOption === '-' ? await readTokenFromStdin(io) : tokenOption;
     const result = await checkToken({ ...target, token, role, fetcher: io.fetcher, now: io.now?.() });

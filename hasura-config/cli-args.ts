@@ -6,11 +6,22 @@
 import { parseArgs } from 'node:util';
 import { parseClaimsConfig } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
-import { cognitoIssuer, hasuraUrlExpectation, isAppClientId, type UserPoolLocation } from '../lib/hasura-jwt-secret';
+import {
+  cognitoIssuer,
+  type HasuraJwtSecret,
+  hasuraUrlExpectation,
+  isAppClientId,
+  parseHasuraJwtSecret,
+  type UserPoolLocation,
+} from '../lib/hasura-jwt-secret';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
+import { readEnvVariable } from './env-file';
 import { readStackOutputs } from './outputs-file';
-import { type PoolTarget, poolTargetFromIds, type TargetClaims } from './pool-target';
+import { checkRegion, checkUserPoolId, type PoolTarget, poolTargetFromIds, poolTargetFromSecret, type TargetClaims } from './pool-target';
 import { quoted } from './terminal-text';
+
+// The pool id checks live with the targets they build; re-exported for the callers that import them from here.
+export { checkRegion, checkUserPoolId };
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -64,27 +75,6 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-// Region names such as us-east-1, ap-southeast-2, us-gov-west-1.
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-// Cognito's pattern for a user pool id; cognito-local's ids look like local_4DA54YKg.
-const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-
-export function checkRegion(region: string, subject: string): string {
-  if (!REGION.test(region)) throw new InvalidInputError(subject, 'an AWS region such as us-east-1', quoted(region));
-  return region;
-}
-
-export function checkUserPoolId(id: string, region: string, endpoint: string | undefined, subject: string): string {
-  if (!USER_POOL_ID.test(id) || id.length > 55) {
-    throw new InvalidInputError(subject, 'a user pool id such as us-east-1_AbC123', quoted(id));
-  }
-  const prefix = id.slice(0, id.lastIndexOf('_'));
-  if (endpoint === undefined && prefix !== region) {
-    throw new InvalidInputError(subject, `a user pool id of region ${region} (${region}_...)`, quoted(id));
-  }
-  return id;
 }
 
 export function checkClientId(id: string, subject: string): string {
@@ -147,6 +137,59 @@ export function resolvePoolTarget(values: OptionValues): PoolTarget {
     if (!clientIds.includes(checkClientId(id, '--client-id'))) clientIds.push(id);
   }
   return poolTargetFromIds({ region, userPoolId, endpoint }, clientIds, resolveClaimsOptions(values, {}));
+}
+
+/** check-token's other targets: a HASURA_GRAPHQL_JWT_SECRET as written, in an env file or given as the value. */
+export const SECRET_OPTIONS: OptionSpecs = {
+  'env-file': { type: 'string' },
+  'jwt-secret': { type: 'string' },
+};
+
+const JWT_SECRET_VARIABLE = 'HASURA_GRAPHQL_JWT_SECRET';
+
+/**
+ * The target of --env-file or --jwt-secret, undefined when neither is given. The secret says the
+ * pool (its issuer), clients, namespace and format, so every other target option is refused with
+ * it; --token-use still applies (the secret does not record it).
+ */
+export function resolveSecretTarget(values: OptionValues): PoolTarget | undefined {
+  const given = Object.keys(SECRET_OPTIONS).filter((name) => values[name] !== undefined);
+  if (given.length === 0) return undefined;
+  const option = `--${given[0]}`;
+  for (const name of [...given.slice(1), 'outputs', 'stack', ...Object.keys(SAID_BY_STACK_SECRET)]) {
+    if (values[name] !== undefined) {
+      throw new InvalidInputError(
+        `--${name}`,
+        `${option} alone (one target: the secret it gives says the pool, clients and claims)`,
+        'both',
+      );
+    }
+  }
+  const envFile = stringOption(values, 'env-file');
+  let text: string;
+  let subject: string;
+  if (envFile !== undefined) {
+    const variable = readEnvVariable(envFile, JWT_SECRET_VARIABLE);
+    text = variable.value;
+    subject = `--env-file ${envFile} line ${variable.line} ${JWT_SECRET_VARIABLE}`;
+  } else {
+    text = stringOption(values, 'jwt-secret') as string;
+    subject = '--jwt-secret';
+  }
+  const secret = parseSecretJson(text, subject);
+  const { tokenUse } = resolveClaimsOptions(values, { namespace: secret.claims_namespace, claimsFormat: secret.claims_format });
+  return poolTargetFromSecret(secret, tokenUse, subject);
+}
+
+/** The value's JSON, parsed and checked; the text itself is never quoted back (it is a config, maybe edited by hand). */
+function parseSecretJson(text: string, subject: string): HasuraJwtSecret {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(subject, 'the JSON of a Hasura JWT config', 'text that is not JSON');
+  }
+  return parseHasuraJwtSecret(value, subject);
 }
 
 /**

@@ -14,6 +14,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
 import { generatePassword, LOCAL_HOST, type LocalStack, startLocalStack } from '../../bin/local/local-stack';
 import { choosePort } from '../../bin/local/ports';
+import { main as checkTokenMain } from '../../hasura-config/check-token';
 import { render } from '../../hasura-config/formats';
 import { poolTargetFromIds } from '../../hasura-config/pool-target';
 import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
@@ -92,6 +93,27 @@ it('gives the grouped user the mapped role too, from the groups the emulator hol
     role: 'admin',
     sessionVariables: { 'x-hasura-role': 'admin', 'x-hasura-user-id': payload.sub, 'x-hasura-org-id': 'org-admin' },
   });
+});
+
+it("check-token --env-file accepts the grouped user's ID token against the env file written for the pool", async () => {
+  const tokens = await stack.signIn(admin.email, admin.password);
+  const target = poolTargetFromIds(stack, [stack.clientId], stack.claims);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-env-file-'));
+  try {
+    const file = path.join(dir, 'local.env');
+    fs.writeFileSync(
+      file,
+      `${LOCAL_ENV_MARKER}\n${render('env', { secret: target.secret, userPoolId: stack.userPoolId, tokenUse: 'id' })}`,
+    );
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+    const code = await checkTokenMain(['--env-file', file, '--token', tokens.IdToken!, '--token-use', 'id', '--role', 'admin'], io);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^Hasura accepts this token\.\nrole: admin\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('rejects, by the audience check, a token issued to another app client of the pool', async () => {
