@@ -10,6 +10,7 @@ import { type CheckTokenIo, main } from '../../../hasura-config/check-token';
 import {
   CLIENT_ID,
   type CognitoTokens,
+  EXPLICIT_POOL_ARGS,
   expectTerminalSafe,
   FORGED_LINE,
   fixtureOutputsWith,
@@ -98,18 +99,7 @@ describe('tokens Hasura accepts', () => {
 
   it('claims_format json with an object claim', async () => {
     const jsonTokens = await issueTokens({ key, now: NOW, config: { claimsFormat: 'json' } });
-    const argv = [
-      '--region',
-      REGION,
-      '--user-pool-id',
-      POOL_ID,
-      '--client-id',
-      CLIENT_ID,
-      '--claims-format',
-      'json',
-      '--token',
-      jsonTokens.accessToken,
-    ];
+    const argv = [...EXPLICIT_POOL_ARGS, '--claims-format', 'json', '--token', jsonTokens.accessToken];
     const result = await runMain(main, argv, io());
     expect(result.code).toBe(0);
   });

@@ -1,19 +1,12 @@
 /** evaluate-token: Hasura's pipeline for one Authorization header, step by step in Hasura's order. */
 import { evaluateAuthorization } from '../../../hasura-config/evaluate-token';
-import type { HasuraJwtRulesConfig } from '../../../hasura-config/hasura-jwt-rules';
-import { b64, compact } from './helpers';
+import { b64, compact, HASURA_RULES_CONFIG, ISSUER, NAMESPACE } from './helpers';
 
-const NS = 'https://hasura.io/jwt/claims';
-const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE';
+const NS = NAMESPACE;
+const ISS = ISSUER;
 const NOW = 1_700_000_000;
 
-const config: HasuraJwtRulesConfig = {
-  claims_namespace: NS,
-  claims_format: 'stringified_json',
-  issuer: ISS,
-  audience: ['1example23456789'],
-  allowed_skew: 5,
-};
+const config = HASURA_RULES_CONFIG;
 
 const claims = { 'x-hasura-allowed-roles': ['user', 'admin'], 'x-hasura-default-role': 'user', 'x-hasura-user-id': 'u-1' };
 const payload = (extra: Record<string, unknown> = {}, hasura: unknown = JSON.stringify(claims)) => ({

@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonPointer } from '../../../hasura-config/formats';
 import { main } from '../../../hasura-config/generate';
-import { CLIENT_ID, makeTempDir, POOL_ID, REGION, runMain } from './helpers';
+import { EXPLICIT_POOL_ARGS, makeTempDir, runMain } from './helpers';
 
 /** Port of compose-go dotenv's statement loop for the constructs we emit (comments, KEY='value'). */
 function parseComposeEnvFile(text: string): Record<string, string> {
@@ -83,18 +83,7 @@ describe('the env file reads back unchanged', () => {
   it.each(namespaces)('namespace %s, through sh and through compose rules', async (namespace) => {
     const temp = makeTempDir();
     try {
-      const argv = [
-        '--region',
-        REGION,
-        '--user-pool-id',
-        POOL_ID,
-        '--client-id',
-        CLIENT_ID,
-        '--namespace',
-        namespace,
-        '--unauthorized-role',
-        'anon $USER',
-      ];
+      const argv = [...EXPLICIT_POOL_ARGS, '--namespace', namespace, '--unauthorized-role', 'anon $USER'];
       const json = (await runMain(main, [...argv.slice(0, -2), '--format', 'json'])).stdout.trimEnd();
       expect(JSON.parse(json).claims_namespace).toBe(namespace);
 
@@ -122,19 +111,7 @@ describe('the env file reads back unchanged', () => {
     try {
       const file = join(temp.dir, 'hasura.env');
       writeFileSync(file, 'old\n');
-      const result = await runMain(main, [
-        '--region',
-        REGION,
-        '--user-pool-id',
-        POOL_ID,
-        '--client-id',
-        CLIENT_ID,
-        '--unauthorized-role',
-        "o'brien",
-        '--out',
-        file,
-        '--force',
-      ]);
+      const result = await runMain(main, [...EXPLICIT_POOL_ARGS, '--unauthorized-role', "o'brien", '--out', file, '--force']);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         'hasura-config: --unauthorized-role: expected a value without single quotes or control characters (env files single-quote values), found one\n',

@@ -12,19 +12,13 @@ import {
   tokenFromAuthorizationHeader,
   validateClaimsSet,
 } from '../../../hasura-config/hasura-jwt-rules';
-import { compact } from './helpers';
+import { compact, HASURA_RULES_CONFIG, ISSUER, NAMESPACE } from './helpers';
 
-const NS = 'https://hasura.io/jwt/claims';
-const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE';
+const NS = NAMESPACE;
+const ISS = ISSUER;
 const NOW = 1_700_000_000;
 
-const config: HasuraJwtRulesConfig = {
-  claims_namespace: NS,
-  claims_format: 'stringified_json',
-  issuer: ISS,
-  audience: ['1example23456789'],
-  allowed_skew: 5,
-};
+const config = HASURA_RULES_CONFIG;
 
 const claims = (extra: Record<string, unknown> = {}) => ({
   'x-hasura-allowed-roles': ['user', 'admin'],

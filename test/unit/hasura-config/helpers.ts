@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import type { HasuraJwtRulesConfig } from '../../../hasura-config/hasura-jwt-rules';
 import { type ClaimsConfigInput, parseClaimsConfig } from '../../../lambda/claims-config';
 import type { PreTokenGenerationEvent } from '../../../lambda/events';
 import { createPreTokenGenerationHandler } from '../../../lambda/pre-token-generation';
@@ -33,6 +34,16 @@ export const MACHINE_CLIENT_ID = '2example23456789';
 export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`;
 export const JWKS_URI = `${ISSUER}/.well-known/jwks.json`;
 export const NAMESPACE = 'https://hasura.io/jwt/claims';
+/** A HASURA_GRAPHQL_JWT_SECRET for the pool above, as the generator writes it (the fields the rules read). */
+export const HASURA_RULES_CONFIG: HasuraJwtRulesConfig = {
+  claims_namespace: NAMESPACE,
+  claims_format: 'stringified_json',
+  issuer: ISSUER,
+  audience: [CLIENT_ID],
+  allowed_skew: 5,
+};
+/** The explicit pool options of both CLIs, for the pool above. */
+export const EXPLICIT_POOL_ARGS: readonly string[] = ['--region', REGION, '--user-pool-id', POOL_ID, '--client-id', CLIENT_ID];
 
 export interface RunResult {
   code: number;
