@@ -19,10 +19,19 @@ import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY } from '../lib/stack-config'
  * invalid.
  */
 export function buildHasuraCognitoApp(app: App): HasuraCognitoStack {
-  const config = parseStackConfig(app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY));
-  const stack = new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config });
+  const context: unknown = app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY);
+  // Parsed here first so that an error names the cdk.json block; the construct parses its props again, with the same function.
+  const { stackName } = parseStackConfig(context);
+  const { stackName: _, ...auth } = contextObject(context);
+  const stack = new HasuraCognitoStack(app, stackName, { stackName, auth });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
+}
+
+/** The block as an object: `-c hasuraCognito='{...}'` gives JSON text, which parseStackConfig has already checked. */
+function contextObject(context: unknown): Record<string, unknown> {
+  const value = typeof context === 'string' ? JSON.parse(context) : context;
+  return (value ?? {}) as Record<string, unknown>;
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /**
  * `HasuraCognitoAuth`: a Cognito user pool whose tokens Hasura accepts, wired to the pre token
- * generation Lambda. Usable in any stack; `HasuraCognitoStack` is one such stack.
+ * generation Lambda. Usable in any stack; `HasuraCognitoStack` is one such stack. The pool is new,
+ * or the caller's: one of the same stack (`cognito.UserPool`), or an imported one.
  *
  * Security defaults that the config cannot loosen (only the explicit escape hatches can):
  * - the user app client's writeAttributes are explicit and never contain an attribute the claims
@@ -21,21 +22,23 @@ import {
   RemovalPolicy,
   Stack,
   aws_sns as sns,
+  aws_ssm as ssm,
   Token,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import {
-  type ClaimsConfig,
-  fieldPath,
-  type MachineClientConfig,
-  type StandardAttribute,
-  serializeClaimsConfig,
-} from '../lambda/claims-config';
+import { type ClaimsConfig, type MachineClientConfig, type StandardAttribute, serializeClaimsConfig } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_GENERATION_HANDLER, preTokenGenerationCode } from './lambda-code';
-import { type AuthConfig, type FeaturePlanName, lambdaEnvironment, STACK_CONFIG_CONTEXT_KEY, type TriggerVersion } from './stack-config';
+import {
+  type AuthConfig,
+  type FeaturePlanName,
+  type HasuraCognitoOptions,
+  lambdaEnvironment,
+  parseAuthConfig,
+  type TriggerVersion,
+} from './stack-config';
 
 /** The resource server machine clients get their scope from. */
 export const HASURA_RESOURCE_SERVER_ID = 'hasura';
@@ -45,23 +48,42 @@ export const HASURA_GRAPHQL_SCOPE = 'graphql';
 export const PRE_TOKEN_TIMEOUT_SECONDS = 5;
 export const PRE_TOKEN_MEMORY_MB = 256;
 
-/** What `HasuraCognitoAuth` is built from: the parsed config, plus optional escape hatches and an alarm topic. */
-export interface HasuraCognitoAuthProps {
-  /** The parsed `hasuraCognito` config (`parseStackConfig`). */
-  readonly config: AuthConfig;
+/**
+ * What `HasuraCognitoAuth` is built from: every field of cdk.json's `hasuraCognito` block but
+ * `stackName` (same names, defaults and validation), an optional existing pool and app client, and
+ * escape hatches.
+ */
+export interface HasuraCognitoAuthProps extends HasuraCognitoOptions {
   /**
-   * Escape hatch: overrides applied on top of the computed user pool props. Overriding security
-   * settings is your responsibility.
+   * An existing user pool to use instead of a new one: a `cognito.UserPool` of the same stack, or
+   * one imported with `UserPool.fromUserPoolId` / `fromUserPoolArn`. The groups, the trigger and
+   * (unless `userPoolClient` is given) the app client are added to it. Options that shape a new
+   * pool (featurePlan, mfa, passwordMinLength, selfSignUp, removalPolicy, customAttributes,
+   * domainPrefix) are refused with it.
+   */
+  readonly userPool?: cognito.IUserPool;
+  /**
+   * An existing app client of `userPool` that users sign in with; Hasura's audience is that client.
+   * It must not let users write an attribute the claims read: checked at synth for a client of the
+   * same stack, at deploy for an imported one. Options that shape a new client are refused with it.
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+  /**
+   * Escape hatch: overrides applied on top of the computed user pool props (a new pool only).
+   * Overriding security settings is your responsibility.
    */
   readonly userPoolProps?: Partial<cognito.UserPoolProps>;
   /**
-   * Escape hatch: overrides applied on top of the computed user app client options. Setting
-   * `writeAttributes` here can let users write role-bearing attributes.
+   * Escape hatch: overrides applied on top of the computed user app client options (a new client
+   * only). Setting `writeAttributes` here can let users write role-bearing attributes.
    */
   readonly clientProps?: Partial<cognito.UserPoolClientOptions>;
-  /** Topic for alarm notifications; takes precedence over `config.alarmTopicArn`. */
+  /** Topic for alarm notifications; takes precedence over `alarmTopicArn`. */
   readonly alarmTopic?: sns.ITopic;
 }
+
+/** How construction errors name the props: `HasuraCognitoAuth props.groupRoles: expected …`. */
+export const AUTH_PROPS_SOURCE = 'HasuraCognitoAuth props';
 
 const FEATURE_PLANS: Record<FeaturePlanName, cognito.FeaturePlan> = {
   lite: cognito.FeaturePlan.LITE,
@@ -115,24 +137,27 @@ export function clientAttributes(names: readonly string[]): cognito.ClientAttrib
 }
 
 /**
- * A Cognito user pool whose tokens Hasura accepts: the pool, its public app client (and machine
- * clients), and the pre token generation Lambda that adds the Hasura claims. Its `hasuraJwtSecret()`
- * is the value for `HASURA_GRAPHQL_JWT_SECRET`. Construction throws `InvalidInputError` naming the field
- * of a config the pool cannot honour.
+ * A Cognito user pool whose tokens Hasura accepts: the pool (new, or the caller's), its public app
+ * client (and machine clients), the groups, and the pre token generation Lambda that adds the Hasura
+ * claims. `hasuraJwtSecret` is the value for `HASURA_GRAPHQL_JWT_SECRET`. Construction throws
+ * `InvalidInputError` naming the prop of a config the pool cannot honour.
  */
 export class HasuraCognitoAuth extends Construct {
-  readonly userPool: cognito.UserPool;
-  /** The public client (no secret) that users sign in with. */
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The user pool: the one created here, or the `userPool` given. */
+  readonly userPool: cognito.IUserPool;
+  /** The public client (no secret) that users sign in with: created here, or the `userPoolClient` given. */
+  readonly userPoolClient: cognito.IUserPoolClient;
   readonly preTokenGenerationFunction: lambda.Function;
   readonly logGroup: logs.LogGroup;
   /** Machine client name -> its confidential client (client-credentials grant). */
   readonly machineClients: Readonly<Record<string, cognito.UserPoolClient>>;
   readonly resourceServer?: cognito.UserPoolResourceServer;
-  /** The Cognito domain; present when callback URLs or machine clients are configured. */
+  /** The Cognito domain; present when a new pool has callback URLs or machine clients. */
   readonly domain?: cognito.UserPoolDomain;
   /** Fires when the trigger errors or is throttled (both block sign-in). */
   readonly alarm: cloudwatch.Alarm;
+  /** The validated config, every default applied. */
+  readonly config: AuthConfig;
   /** The trigger version registered on the pool. */
   readonly triggerVersion: TriggerVersion;
   /** `iss` of the pool's tokens. */
@@ -140,15 +165,34 @@ export class HasuraCognitoAuth extends Construct {
   readonly jwksUrl: string;
   /** Client ids Hasura accepts as `aud`: the user client first, then every machine client. */
   readonly clientIds: readonly string[];
+  /**
+   * The value for HASURA_GRAPHQL_JWT_SECRET (a string with CDK tokens), built by the same function
+   * as the generator's: pass it to a Hasura container of the same app, e.g. as an ECS environment
+   * variable.
+   */
+  readonly hasuraJwtSecret: string;
+  /** The SSM String parameter holding `hasuraJwtSecret`, when `jwtSecretParameterName` is set. */
+  readonly jwtSecretParameter?: ssm.StringParameter;
 
-  private readonly config: AuthConfig;
-
-  constructor(scope: Construct, id: string, props: HasuraCognitoAuthProps) {
+  constructor(scope: Construct, id: string, props: HasuraCognitoAuthProps = {}) {
     super(scope, id);
-    const config = props.config;
+    const { userPool: existingPool, userPoolClient: existingClient, userPoolProps, clientProps, alarmTopic, ...options } = props;
+    const stack = Stack.of(this);
+    if (existingClient !== undefined && existingPool === undefined) {
+      throw new InvalidInputError(
+        `${AUTH_PROPS_SOURCE}.userPool`,
+        'the user pool of userPoolClient (an existing client needs its pool)',
+        'nothing',
+      );
+    }
+    refuseEscapeHatch(userPoolProps, existingPool, 'userPoolProps', 'userPool');
+    refuseEscapeHatch(clientProps, existingClient, 'clientProps', 'userPoolClient');
+    const config = parseAuthConfig(options, AUTH_PROPS_SOURCE, {
+      existingPool: existingPool !== undefined,
+      existingClient: existingClient !== undefined,
+    });
     this.config = config;
     this.triggerVersion = config.triggerVersion;
-    const stack = Stack.of(this);
     // removalPolicy "retain": the pool is Retain and deletion-protected. Not RetainExceptOnCreate:
     // a failed first deploy would then delete the pool, which deletion protection refuses (the
     // AWS::Cognito::UserPool delete handler holds only cognito-idp:DeleteUserPool and cannot turn it
@@ -156,61 +200,14 @@ export class HasuraCognitoAuth extends Construct {
     // RetainExceptOnCreate: kept when the stack is deleted, removed when the deploy that created it
     // rolls back, so a retry does not trip over a group or domain left behind. README "Tear the stack down".
     const retain = config.removalPolicy === 'retain';
-    const poolRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const companionRemovalPolicy = retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const hasMachineClients = Object.keys(config.machineClients).length > 0;
 
     // --- User pool -------------------------------------------------------------------------------
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      featurePlan: FEATURE_PLANS[config.featurePlan],
-      ...(config.featurePlan === 'plus' ? { standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION } : {}),
-      selfSignUpEnabled: config.selfSignUp,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      // A changed email only replaces the old one once verified, so nobody takes over an address.
-      keepOriginal: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: Object.fromEntries(
-        config.customAttributes.map((name) => [
-          name.slice('custom:'.length),
-          // Mutable so administrators can change them; users only write those listed as user-writable.
-          new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
-        ]),
-      ),
-      passwordPolicy: {
-        minLength: config.passwordMinLength,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: { optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED, off: cognito.Mfa.OFF }[config.mfa],
-      ...(config.mfa === 'off' ? {} : { mfaSecondFactor: { sms: false, otp: true } }),
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: retain,
-      removalPolicy: poolRemovalPolicy,
-      ...props.userPoolProps,
-    });
-    if (config.featurePlan !== 'plus') {
-      Validations.of(this.userPool).acknowledge({
-        id: 'AwsSolutions-COG8',
-        reason:
-          config.featurePlan === 'essentials'
-            ? 'Essentials is enough for access token customization (V2_0/V3_0 triggers); Plus adds threat protection at a higher per-MAU price. Set featurePlan "plus" to get it.'
-            : 'Lite is enough for ID token customization (V1_0 trigger) and is the cheapest plan; set featurePlan "plus" for threat protection.',
-      });
-    }
-    if (config.mfa !== 'required') {
-      Validations.of(this.userPool).acknowledge({
-        id: 'AwsSolutions-COG2',
-        reason:
-          config.mfa === 'optional'
-            ? 'MFA is optional (TOTP): every user can turn it on; requiring it is a product decision (set mfa "required").'
-            : 'MFA is off because the config says mfa "off" (explicit operator choice, documented risk).',
-      });
-    }
+    const ownPool = existingPool === undefined ? this.createUserPool(config, userPoolProps) : sameStackPool(existingPool, this);
+    this.userPool = ownPool ?? (existingPool as cognito.IUserPool);
+    if (ownPool !== undefined && existingPool !== undefined) checkSameStackPool(ownPool, config.triggerVersion);
+    if (ownPool === undefined) checkImportedPoolRegion(this.userPool, stack);
 
     // --- Groups: one per groupRoles entry, precedence in config order ------------------------------
     Object.keys(config.claims.groupRoles).forEach((groupName, precedence) => {
@@ -230,31 +227,12 @@ export class HasuraCognitoAuth extends Construct {
     }
 
     // --- User app client ---------------------------------------------------------------------------
-    const oauth = config.callbackUrls.length > 0;
-    this.userPoolClient = this.userPool.addClient('UserPoolClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true, userPassword: config.passwordAuth, custom: false, adminUserPassword: false },
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      readAttributes: clientAttributes(config.readAttributes),
-      writeAttributes: clientAttributes(config.writeAttributes),
-      accessTokenValidity: Duration.minutes(config.accessTokenValidityMinutes),
-      idTokenValidity: Duration.minutes(config.idTokenValidityMinutes),
-      refreshTokenValidity: Duration.days(config.refreshTokenValidityDays),
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-      ...(oauth
-        ? {
-            oAuth: {
-              // Code grant only (use PKCE in the app); never the implicit grant.
-              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-              callbackUrls: [...config.callbackUrls],
-              ...(config.logoutUrls.length > 0 ? { logoutUrls: [...config.logoutUrls] } : {}),
-            },
-          }
-        : { disableOAuth: true }),
-      ...props.clientProps,
-    });
+    if (existingClient !== undefined) {
+      checkSameStackClient(existingClient, this.userPool, config);
+      this.userPoolClient = existingClient;
+    } else {
+      this.userPoolClient = this.createUserClient(config, clientProps);
+    }
 
     // --- Machine clients (client-credentials grant) -------------------------------------------------
     // Keyed by names from the config: no prototype, so no name can be anything but an entry.
@@ -304,11 +282,12 @@ export class HasuraCognitoAuth extends Construct {
     });
     this.logGroup.grantWrite(role);
     // With machine clients, the function's environment holds their client ids, and a client
-    // depends on the pool. The pool then cannot depend on the function (cycle), so it gets the
-    // function's ARN built from an explicit name instead of a reference.
-    const functionName = hasMachineClients
-      ? `${Names.uniqueResourceName(this, { maxLength: 64 - '-PreToken'.length, separator: '-' })}-PreToken`
-      : undefined;
+    // depends on the pool. A pool of this stack then cannot depend on the function (cycle), so it
+    // gets the function's ARN built from an explicit name instead of a reference.
+    const functionName =
+      hasMachineClients && ownPool !== undefined
+        ? `${Names.uniqueResourceName(this, { maxLength: 64 - '-PreToken'.length, separator: '-' })}-PreToken`
+        : undefined;
     const runtime = lambda.Runtime.NODEJS_24_X;
     this.preTokenGenerationFunction = new lambda.Function(this, 'PreTokenGeneration', {
       code: preTokenGenerationCode(runtime),
@@ -325,30 +304,152 @@ export class HasuraCognitoAuth extends Construct {
       environment: lambdaEnvironment(this.lambdaClaimsConfig()),
     });
 
-    const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;
-    const version = LAMBDA_VERSIONS[config.triggerVersion];
-    if (functionName === undefined) {
-      this.userPool.addTrigger(operation, this.preTokenGenerationFunction, version);
-    } else {
-      const triggerRef = lambda.Function.fromFunctionAttributes(this, 'PreTokenGenerationTriggerRef', {
-        functionArn: stack.formatArn({
-          service: 'lambda',
-          resource: 'function',
-          resourceName: functionName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-        sameEnvironment: true,
-      });
-      this.userPool.addTrigger(operation, triggerRef, version);
-      // addTrigger created Cognito's invoke permission (under the pool); it must wait for the function.
-      for (const child of this.userPool.node.findAll()) {
-        if (child instanceof lambda.CfnPermission) child.node.addDependency(this.preTokenGenerationFunction);
-      }
+    if (ownPool === undefined) {
+      throw new InvalidInputError(
+        `${AUTH_PROPS_SOURCE}.userPool`,
+        'a cognito.UserPool of this stack (attaching the trigger to an imported pool is not available in this version)',
+        'an imported pool',
+      );
     }
+    this.addTriggerToPool(ownPool, functionName);
 
     // --- Alarm: a failing or throttled trigger blocks every sign-in -----------------------------
+    this.alarm = this.createAlarm(alarmTopic);
+
+    // --- What Hasura needs ---------------------------------------------------------------------
+    const location = { region: this.userPool.env.region, userPoolId: this.userPool.userPoolId };
+    this.issuer = cognitoIssuer(location);
+    this.jwksUrl = cognitoJwksUrl(location);
+    this.clientIds = [this.userPoolClient.userPoolClientId, ...Object.values(machineClients).map((c) => c.userPoolClientId)];
+    this.hasuraJwtSecret = stack.toJsonString(
+      buildHasuraJwtSecret({
+        ...location,
+        clientIds: this.clientIds,
+        namespace: config.claims.namespace,
+        claimsFormat: config.claims.claimsFormat,
+      }),
+    );
+    if (config.jwtSecretParameterName !== undefined) {
+      this.jwtSecretParameter = new ssm.StringParameter(this, 'HasuraJwtSecretParameter', {
+        parameterName: config.jwtSecretParameterName,
+        stringValue: this.hasuraJwtSecret,
+        description: 'HASURA_GRAPHQL_JWT_SECRET for Hasura (public values: issuer, JWKS URL, audience, claims namespace)',
+        tier: ssm.ParameterTier.STANDARD,
+      });
+    }
+  }
+
+  private createUserPool(config: AuthConfig, userPoolProps: Partial<cognito.UserPoolProps> | undefined): cognito.UserPool {
+    const retain = config.removalPolicy === 'retain';
+    const pool = new cognito.UserPool(this, 'UserPool', {
+      featurePlan: FEATURE_PLANS[config.featurePlan],
+      ...(config.featurePlan === 'plus' ? { standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      selfSignUpEnabled: config.selfSignUp,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // A changed email only replaces the old one once verified, so nobody takes over an address.
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: Object.fromEntries(
+        config.customAttributes.map((name) => [
+          name.slice('custom:'.length),
+          // Mutable so administrators can change them; users only write those listed as user-writable.
+          new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
+        ]),
+      ),
+      passwordPolicy: {
+        minLength: config.passwordMinLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: { optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED, off: cognito.Mfa.OFF }[config.mfa],
+      ...(config.mfa === 'off' ? {} : { mfaSecondFactor: { sms: false, otp: true } }),
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      ...userPoolProps,
+    });
+    if (config.featurePlan !== 'plus') {
+      Validations.of(pool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          config.featurePlan === 'essentials'
+            ? 'Essentials is enough for access token customization (V2_0/V3_0 triggers); Plus adds threat protection at a higher per-MAU price. Set featurePlan "plus" to get it.'
+            : 'Lite is enough for ID token customization (V1_0 trigger) and is the cheapest plan; set featurePlan "plus" for threat protection.',
+      });
+    }
+    if (config.mfa !== 'required') {
+      Validations.of(pool).acknowledge({
+        id: 'AwsSolutions-COG2',
+        reason:
+          config.mfa === 'optional'
+            ? 'MFA is optional (TOTP): every user can turn it on; requiring it is a product decision (set mfa "required").'
+            : 'MFA is off because the config says mfa "off" (explicit operator choice, documented risk).',
+      });
+    }
+    return pool;
+  }
+
+  private createUserClient(config: AuthConfig, clientProps: Partial<cognito.UserPoolClientOptions> | undefined): cognito.UserPoolClient {
+    const oauth = config.callbackUrls.length > 0;
+    return this.userPool.addClient('UserPoolClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: config.passwordAuth, custom: false, adminUserPassword: false },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      readAttributes: clientAttributes(config.readAttributes),
+      writeAttributes: clientAttributes(config.writeAttributes),
+      accessTokenValidity: Duration.minutes(config.accessTokenValidityMinutes),
+      idTokenValidity: Duration.minutes(config.idTokenValidityMinutes),
+      refreshTokenValidity: Duration.days(config.refreshTokenValidityDays),
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      ...(oauth
+        ? {
+            oAuth: {
+              // Code grant only (use PKCE in the app); never the implicit grant.
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [...config.callbackUrls],
+              ...(config.logoutUrls.length > 0 ? { logoutUrls: [...config.logoutUrls] } : {}),
+            },
+          }
+        : { disableOAuth: true }),
+      ...clientProps,
+    });
+  }
+
+  /** A pool of this stack (new, or the caller's): CDK's own addTrigger, which also grants Cognito the invoke. */
+  private addTriggerToPool(pool: cognito.UserPool, functionName: string | undefined): void {
+    const operation = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG;
+    const version = LAMBDA_VERSIONS[this.config.triggerVersion];
+    if (functionName === undefined) {
+      pool.addTrigger(operation, this.preTokenGenerationFunction, version);
+      return;
+    }
+    const triggerRef = lambda.Function.fromFunctionAttributes(this, 'PreTokenGenerationTriggerRef', {
+      functionArn: Stack.of(this).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: functionName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      sameEnvironment: true,
+    });
+    pool.addTrigger(operation, triggerRef, version);
+    // addTrigger created Cognito's invoke permission (under the pool); it must wait for the function.
+    for (const child of pool.node.findAll()) {
+      if (child instanceof lambda.CfnPermission) child.node.addDependency(this.preTokenGenerationFunction);
+    }
+  }
+
+  private createAlarm(alarmTopic: sns.ITopic | undefined): cloudwatch.Alarm {
+    const stack = Stack.of(this);
     const period = Duration.minutes(5);
-    this.alarm = new cloudwatch.Alarm(this, 'PreTokenGenerationFailures', {
+    const alarm = new cloudwatch.Alarm(this, 'PreTokenGenerationFailures', {
       alarmDescription:
         'The Cognito pre token generation trigger failed or was throttled; sign-ins and token refreshes fail while this lasts.',
       metric: new cloudwatch.MathExpression({
@@ -366,8 +467,8 @@ export class HasuraCognitoAuth extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const topic =
-      props.alarmTopic ??
-      (config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : undefined);
+      alarmTopic ??
+      (this.config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', this.config.alarmTopicArn) : undefined);
     if (topic !== undefined) {
       // CloudWatch publishes alarm actions only to a topic in the alarm's region; PutMetricAlarm
       // refuses another ("Invalid region … specified"). Checked here when both regions are known;
@@ -375,34 +476,15 @@ export class HasuraCognitoAuth extends Construct {
       // works when the topic's access policy lets cloudwatch.amazonaws.com publish.
       if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(topic.env.region) && topic.env.region !== stack.region) {
         throw new InvalidInputError(
-          props.alarmTopic !== undefined ? 'alarmTopic' : fieldPath(STACK_CONFIG_CONTEXT_KEY, 'alarmTopicArn'),
+          `${AUTH_PROPS_SOURCE}.${alarmTopic !== undefined ? 'alarmTopic' : 'alarmTopicArn'}`,
           `an SNS topic in ${stack.region}, the stack's region (CloudWatch alarm actions cannot publish to another region)`,
           `a topic in ${topic.env.region}`,
         );
       }
-      this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-      this.alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+      alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
     }
-
-    // --- What Hasura needs ---------------------------------------------------------------------
-    const location = { region: stack.region, userPoolId: this.userPool.userPoolId };
-    this.issuer = cognitoIssuer(location);
-    this.jwksUrl = cognitoJwksUrl(location);
-    this.clientIds = [this.userPoolClient.userPoolClientId, ...Object.values(machineClients).map((c) => c.userPoolClientId)];
-  }
-
-  /** The value for HASURA_GRAPHQL_JWT_SECRET, built by the same function as the generator's. */
-  hasuraJwtSecret(): string {
-    const stack = Stack.of(this);
-    return stack.toJsonString(
-      buildHasuraJwtSecret({
-        region: stack.region,
-        userPoolId: this.userPool.userPoolId,
-        clientIds: this.clientIds,
-        namespace: this.config.claims.namespace,
-        claimsFormat: this.config.claims.claimsFormat,
-      }),
-    );
+    return alarm;
   }
 
   /** HASURA_CLAIMS_CONFIG: the validated claims, with machine clients keyed by their real ids. */
@@ -414,5 +496,92 @@ export class HasuraCognitoAuth extends Construct {
     );
     const claims: ClaimsConfig = { ...this.config.claims, machineClients };
     return Stack.of(this).toJsonString(claims);
+  }
+}
+
+/** An escape hatch for a resource the caller brings would be silently ignored: refused instead. */
+function refuseEscapeHatch(value: object | undefined, existing: object | undefined, name: string, existingName: string): void {
+  if (value !== undefined && existing !== undefined) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.${name}`,
+      `no ${name} with an existing ${existingName} (it overrides what a new one is created with)`,
+      'overrides',
+    );
+  }
+}
+
+/**
+ * The caller's pool as a `cognito.UserPool` of this construct's stack, or `undefined` for an
+ * imported pool. A pool of another stack is refused: the pool's trigger would reference this
+ * stack's function while this stack references the pool, a cycle CloudFormation cannot deploy.
+ */
+function sameStackPool(pool: cognito.IUserPool, auth: Construct): cognito.UserPool | undefined {
+  if (!(pool instanceof cognito.UserPool)) return undefined;
+  if (Stack.of(pool) !== Stack.of(auth)) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.userPool`,
+      `a user pool of the stack ${Stack.of(auth).node.path} (or one imported with UserPool.fromUserPoolId: a pool of another stack and this construct would reference each other)`,
+      `a pool of the stack ${Stack.of(pool).node.path}`,
+    );
+  }
+  return pool;
+}
+
+/** What CDK would only find at deploy, refused at synth for a pool of this stack: another trigger, or Lite with V2_0/V3_0. */
+function checkSameStackPool(pool: cognito.UserPool, triggerVersion: TriggerVersion): void {
+  const cfn = pool.node.defaultChild as cognito.CfnUserPool;
+  const lambdaConfig = (Stack.of(pool).resolve(cfn.lambdaConfig) ?? {}) as Record<string, unknown>;
+  const attached = ['preTokenGeneration', 'preTokenGenerationConfig'].filter((key) => lambdaConfig[key] !== undefined);
+  if (attached.length > 0) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.userPool`,
+      'a user pool without a pre token generation trigger (a pool has one; this construct attaches its own)',
+      `a pool with ${attached.join(' and ')} set`,
+    );
+  }
+  if (triggerVersion !== 'V1_0' && cfn.userPoolTier === cognito.FeaturePlan.LITE) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.userPool`,
+      `a user pool on the Essentials or Plus feature plan (the ${triggerVersion} trigger that access tokens and machine clients need is not available on Lite)`,
+      'a pool with featurePlan LITE',
+    );
+  }
+}
+
+/** Cognito invokes only a trigger of the pool's own region. */
+function checkImportedPoolRegion(pool: cognito.IUserPool, stack: Stack): void {
+  const region = pool.env.region;
+  if (!Token.isUnresolved(region) && !Token.isUnresolved(stack.region) && region !== stack.region) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.userPool`,
+      `a user pool in ${stack.region}, the stack's region (Cognito invokes only a Lambda trigger of its own region)`,
+      `a pool in ${region}`,
+    );
+  }
+}
+
+/**
+ * A client of this stack is checked here: it must be of the pool, and must not let users write an
+ * attribute the claims read (no WriteAttributes at all means every attribute is writable). An
+ * imported client is checked at deploy by the trigger attachment.
+ */
+function checkSameStackClient(client: cognito.IUserPoolClient, pool: cognito.IUserPool, config: AuthConfig): void {
+  if (!(client instanceof cognito.UserPoolClient)) return;
+  const cfn = client.node.defaultChild as cognito.CfnUserPoolClient;
+  const stack = Stack.of(client);
+  if (JSON.stringify(stack.resolve(cfn.userPoolId)) !== JSON.stringify(stack.resolve(pool.userPoolId))) {
+    throw new InvalidInputError(`${AUTH_PROPS_SOURCE}.userPoolClient`, 'an app client of userPool', 'a client of another pool');
+  }
+  const readByClaims = config.claimAttributes.filter((attribute) => attribute !== 'sub');
+  const writable = cfn.writeAttributes;
+  const found = writable === undefined ? readByClaims : readByClaims.filter((attribute) => writable.includes(attribute));
+  if (found.length > 0) {
+    throw new InvalidInputError(
+      `${AUTH_PROPS_SOURCE}.userPoolClient`,
+      'an app client whose writeAttributes leave out every attribute the claims read (users could otherwise give themselves roles or session variables)',
+      writable === undefined
+        ? `a client with no writeAttributes (all writable), and the claims read ${found.join(', ')}`
+        : `writable ${found.join(', ')}`,
+    );
   }
 }

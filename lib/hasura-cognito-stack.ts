@@ -1,23 +1,26 @@
 /**
  * The deployable stack: `HasuraCognitoAuth` plus the outputs the generator (hasura-config/) reads.
- * It reads no context itself; bin/app.ts parses the config and passes it in.
+ * It reads no context itself; bin/app.ts passes cdk.json's block in as `auth`.
  */
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { HasuraCognitoAuth, type HasuraCognitoAuthProps } from './hasura-cognito-auth';
 import { STACK_OUTPUTS } from './stack-outputs';
 
-/** `StackProps` plus what `HasuraCognitoAuth` needs. */
-export interface HasuraCognitoStackProps extends StackProps, HasuraCognitoAuthProps {}
+/** `StackProps` plus the props of its `HasuraCognitoAuth`. */
+export interface HasuraCognitoStackProps extends StackProps {
+  /** The props of the stack's `HasuraCognitoAuth`: every default when absent. */
+  readonly auth?: HasuraCognitoAuthProps;
+}
 
 /** A stack holding one `HasuraCognitoAuth` (`auth`) and the outputs named by `STACK_OUTPUTS`, which `hasura-config --outputs` reads. */
 export class HasuraCognitoStack extends Stack {
   readonly auth: HasuraCognitoAuth;
 
-  constructor(scope: Construct, id: string, props: HasuraCognitoStackProps) {
-    super(scope, id, props);
-    const { config, userPoolProps, clientProps, alarmTopic } = props;
-    this.auth = new HasuraCognitoAuth(this, 'Auth', { config, userPoolProps, clientProps, alarmTopic });
+  constructor(scope: Construct, id: string, props: HasuraCognitoStackProps = {}) {
+    const { auth: authProps, ...stackProps } = props;
+    super(scope, id, stackProps);
+    this.auth = new HasuraCognitoAuth(this, 'Auth', authProps);
     const auth = this.auth;
 
     new CfnOutput(this, STACK_OUTPUTS.userPoolId, { value: auth.userPool.userPoolId, description: 'Cognito user pool id' });
@@ -29,7 +32,7 @@ export class HasuraCognitoStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.issuer, { value: auth.issuer, description: "iss of the pool's tokens" });
     new CfnOutput(this, STACK_OUTPUTS.jwksUrl, { value: auth.jwksUrl, description: 'JSON Web Key Set of the pool' });
     new CfnOutput(this, STACK_OUTPUTS.hasuraJwtSecret, {
-      value: auth.hasuraJwtSecret(),
+      value: auth.hasuraJwtSecret,
       description: 'Value for HASURA_GRAPHQL_JWT_SECRET',
     });
     const machineClients = Object.values(auth.machineClients);

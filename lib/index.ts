@@ -20,7 +20,19 @@ export {
   parseHasuraJwtSecret,
   type UserPoolLocation,
 } from './hasura-jwt-secret';
-/** The stack config (the `hasuraCognito` block of cdk.json) and its parser, which throws `InvalidInputError` naming the field. */
-export { type AuthConfig, type PoolOptions, parseStackConfig, type StackConfig } from './stack-config';
+/**
+ * The config: the construct's options (`HasuraCognitoOptions`, every field of cdk.json's
+ * `hasuraCognito` block but `stackName`) and the parsers that validate them and apply the defaults,
+ * throwing `InvalidInputError` naming the field.
+ */
+export {
+  type AuthConfig,
+  type ExistingResources,
+  type HasuraCognitoOptions,
+  type PoolOptions,
+  parseAuthConfig,
+  parseStackConfig,
+  type StackConfig,
+} from './stack-config';
 /** The names of `HasuraCognitoStack`'s outputs. */
 export { STACK_OUTPUTS } from './stack-outputs';

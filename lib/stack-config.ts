@@ -9,6 +9,7 @@ import {
   CLAIMS_CONFIG_ENV,
   CLAIMS_CONFIG_FIELDS,
   type ClaimsConfig,
+  type ClaimsConfigInput,
   fieldPath,
   type MachineClientConfig,
   PROTOTYPE_NAMES,
@@ -131,6 +132,12 @@ export interface PoolOptions {
   readonly refreshTokenValidityDays: number;
   readonly logRetentionDays: number;
   readonly alarmTopicArn: string | undefined;
+  /**
+   * Name of an SSM String parameter to create holding the HASURA_GRAPHQL_JWT_SECRET value, for a
+   * Hasura deployed elsewhere (another app, Kubernetes with an external-secrets operator). The value
+   * holds no key material (Hasura fetches the pool's public keys), so a String parameter is enough.
+   */
+  readonly jwtSecretParameterName: string | undefined;
 }
 
 /** The parsed `hasuraCognito` block. */
@@ -172,9 +179,51 @@ export const POOL_OPTION_FIELDS: readonly (keyof PoolOptions)[] = [
   'refreshTokenValidityDays',
   'logRetentionDays',
   'alarmTopicArn',
+  'jwtSecretParameterName',
+];
+
+/**
+ * What the construct takes as props: every field of the `hasuraCognito` block but `stackName`, all
+ * optional, with the same names, defaults and validation (`parseAuthConfig`).
+ */
+export interface HasuraCognitoOptions extends ClaimsConfigInput, Partial<Omit<PoolOptions, 'stackName'>> {}
+
+/** Where an existing pool or app client comes from, which decides the fields that have no effect and are refused. */
+export interface ExistingResources {
+  /** The caller's user pool is used: options that shape a new pool are refused. */
+  readonly existingPool?: boolean;
+  /** The caller's app client is used: options that shape the user app client are refused. */
+  readonly existingClient?: boolean;
+}
+
+/**
+ * Options that only shape a pool this library creates. With an existing pool they would be ignored
+ * (its own settings stay), so they are refused rather than silently dropped.
+ */
+export const NEW_POOL_FIELDS: readonly (keyof PoolOptions)[] = [
+  'featurePlan',
+  'selfSignUp',
+  'passwordMinLength',
+  'mfa',
+  'removalPolicy',
+  'customAttributes',
+  'domainPrefix',
+];
+
+/** Options that only shape the user app client this library creates; refused with an existing client. */
+export const NEW_CLIENT_FIELDS: readonly (keyof PoolOptions)[] = [
+  'passwordAuth',
+  'callbackUrls',
+  'logoutUrls',
+  'userWritableAttributes',
+  'accessTokenValidityMinutes',
+  'idTokenValidityMinutes',
+  'refreshTokenValidityDays',
 ];
 
 const ALL_FIELDS: readonly string[] = [...CLAIMS_CONFIG_FIELDS, ...POOL_OPTION_FIELDS];
+/** The construct's config fields: all of them but the stack's name. */
+export const AUTH_CONFIG_FIELDS: readonly string[] = ALL_FIELDS.filter((field) => field !== 'stackName');
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 // Cognito custom attribute names: at most 20 characters after the prefix. Letters, digits and _
 // only, so the name is safe everywhere it ends up (construct ids, claims, docs).
@@ -183,6 +232,10 @@ const CUSTOM_ATTRIBUTE = /^custom:[A-Za-z0-9_]{1,20}$/;
 const MACHINE_CLIENT_NAME = /^[A-Za-z0-9_]{1,64}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+// SSM parameter names (PutParameter): letters, digits and _.- , either flat or a /-path of at most
+// 15 levels; no aws/ssm prefix in any case; at most 1011 characters (the API's limit is on the ARN-less name).
+const SSM_PARAMETER_NAME = /^(?:[A-Za-z0-9_.-]+|(?:\/[A-Za-z0-9_.-]+){1,15})$/;
+const SSM_MAX_NAME_LENGTH = 1011;
 
 /**
  * Validates the `hasuraCognito` block and applies every default. Accepts the object from cdk.json
@@ -190,22 +243,45 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
  * first invalid field, claims field or pool option alike.
  */
 export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_CONTEXT_KEY): StackConfig {
-  if (typeof input === 'string') {
-    try {
-      input = JSON.parse(input);
-    } catch {
-      throw new InvalidInputError(source, 'a JSON object', 'text that is not JSON');
-    }
-  }
-  if (input === undefined || input === null) input = {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new InvalidInputError(source, 'an object', describe(input));
-  const fields = input as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (!ALL_FIELDS.includes(key)) {
-      throw new InvalidInputError(fieldPath(source, key), `one of ${ALL_FIELDS.join(', ')}`, 'an unknown field');
-    }
-  }
+  const fields = readObject(input, source);
+  refuseUnknownFields(fields, ALL_FIELDS, source);
+  const stackName = readString(
+    fields.stackName,
+    DEFAULT_STACK_NAME,
+    fieldPath(source, 'stackName'),
+    STACK_NAME,
+    'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)',
+  );
+  const { stackName: _, ...authFields } = fields;
+  return deepFreeze({ stackName, ...parseAuthConfig(authFields, source) });
+}
+
+/**
+ * Validates the construct's options (every `hasuraCognito` field but `stackName`) and applies every
+ * default, as `parseStackConfig` does for cdk.json: same checks, same messages, `source` naming the
+ * block. With an existing pool or client, the options that would have no effect are refused.
+ */
+export function parseAuthConfig(input: unknown, source: string, existing: ExistingResources = {}): AuthConfig {
+  const fields = readObject(input, source);
+  refuseUnknownFields(fields, AUTH_CONFIG_FIELDS, source);
   const at = (key: string) => fieldPath(source, key);
+  const refuseWith = (names: readonly string[], resource: string, why: string) => {
+    for (const name of names) {
+      if (fields[name] !== undefined) {
+        throw new InvalidInputError(at(name), `no ${name} with an existing ${resource} (${why})`, describe(fields[name]));
+      }
+    }
+  };
+  if (existing.existingPool) refuseWith(NEW_POOL_FIELDS, 'userPool', "it shapes a new pool; the existing pool's settings stay as they are");
+  if (existing.existingClient) {
+    const hasMachineClients = isPlainObject(fields.machineClients) && Object.keys(fields.machineClients).length > 0;
+    refuseWith(
+      // Machine clients are still created, with accessTokenValidityMinutes.
+      NEW_CLIENT_FIELDS.filter((name) => !(hasMachineClients && name === 'accessTokenValidityMinutes')),
+      'userPoolClient',
+      "it shapes a new app client; the existing client's settings stay as they are",
+    );
+  }
 
   // Machine clients are keyed by name here. Names are restricted to characters that are also a
   // valid client id, so the shared parser validates each entry and its errors name the right path.
@@ -249,13 +325,6 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     );
   }
 
-  const stackName = readString(
-    fields.stackName,
-    DEFAULT_STACK_NAME,
-    at('stackName'),
-    STACK_NAME,
-    'a CloudFormation stack name (a letter, then up to 127 letters, digits or -)',
-  );
   const selfSignUp = readBoolean(fields.selfSignUp, false, at('selfSignUp'));
   const passwordMinLength = readInteger(fields.passwordMinLength, 12, 8, 99, at('passwordMinLength'));
   const mfa = readEnum(fields.mfa, MFA_MODES, 'optional', at('mfa'));
@@ -287,6 +356,22 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
       JSON.stringify(domainPrefix),
     );
   }
+  const jwtSecretParameterName = readOptionalString(
+    fields.jwtSecretParameterName,
+    at('jwtSecretParameterName'),
+    SSM_PARAMETER_NAME,
+    'an SSM parameter name (letters, digits, _ . -; a path starts with / and has at most 15 levels)',
+  );
+  if (
+    jwtSecretParameterName !== undefined &&
+    (jwtSecretParameterName.length > SSM_MAX_NAME_LENGTH || /^\/?(aws|ssm)/i.test(jwtSecretParameterName))
+  ) {
+    throw new InvalidInputError(
+      at('jwtSecretParameterName'),
+      `an SSM parameter name of at most ${SSM_MAX_NAME_LENGTH} characters that does not start with "aws" or "ssm" (SSM refuses those)`,
+      describe(jwtSecretParameterName),
+    );
+  }
   const callbackUrls = readUrls(fields.callbackUrls, at('callbackUrls'));
   const logoutUrls = readUrls(fields.logoutUrls, at('logoutUrls'));
   if (logoutUrls.length > 0 && callbackUrls.length === 0) {
@@ -296,7 +381,8 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
       `${logoutUrls.length} URL(s)`,
     );
   }
-  if (domainPrefix === undefined && (callbackUrls.length > 0 || hasMachineClients)) {
+  // An existing pool has its own domain, or none: the pool's owner decides.
+  if (!existing.existingPool && domainPrefix === undefined && (callbackUrls.length > 0 || hasMachineClients)) {
     throw new InvalidInputError(
       at('domainPrefix'),
       `a Cognito domain prefix (required with ${callbackUrls.length > 0 ? 'callbackUrls: the managed login pages live on it' : 'machineClients: their token endpoint lives on it'})`,
@@ -314,6 +400,8 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     return value;
   });
   const requireDeclared = (attribute: string, path: string) => {
+    // An existing pool's schema is its owner's: its custom attributes are not declared here.
+    if (existing.existingPool) return;
     if (!CUSTOM_ATTRIBUTE.test(attribute)) {
       throw new InvalidInputError(
         path,
@@ -368,7 +456,6 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
   return deepFreeze({
     claims,
     machineClients,
-    stackName,
     featurePlan,
     selfSignUp,
     passwordMinLength,
@@ -385,6 +472,7 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
     refreshTokenValidityDays,
     logRetentionDays,
     alarmTopicArn,
+    jwtSecretParameterName,
     claimAttributes,
     writeAttributes,
     readAttributes,
@@ -471,6 +559,26 @@ function readOptionalString(value: unknown, path: string, pattern: RegExp, expec
   if (value === undefined) return undefined;
   if (typeof value === 'string' && pattern.test(value)) return value;
   throw new InvalidInputError(path, expected, describe(value));
+}
+
+/** The block as an object: JSON text is parsed, and nothing at all means every default. */
+function readObject(input: unknown, source: string): Record<string, unknown> {
+  if (typeof input === 'string') {
+    try {
+      input = JSON.parse(input);
+    } catch {
+      throw new InvalidInputError(source, 'a JSON object', 'text that is not JSON');
+    }
+  }
+  if (input === undefined || input === null) return {};
+  if (!isPlainObject(input)) throw new InvalidInputError(source, 'an object', describe(input));
+  return input;
+}
+
+function refuseUnknownFields(fields: Record<string, unknown>, known: readonly string[], source: string): void {
+  for (const key of Object.keys(fields)) {
+    if (!known.includes(key)) throw new InvalidInputError(fieldPath(source, key), `one of ${known.join(', ')}`, 'an unknown field');
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@
  * but no esbuild, no tsx and no TypeScript. The app synthesizes a stack with a new pool; the
  * Lambda asset in its cloud assembly runs on a real event with the template's own
  * HASURA_CLAIMS_CONFIG; the installed bins run. Nothing is fetched: aws-cdk-lib, constructs and
- * aws-jwt-verify are installed from this repository's node_modules (`npm install --offline`).
+ * the package's dependencies are installed from this repository's node_modules (`npm install --offline`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +15,10 @@ import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 jest.setTimeout(180_000);
 
 const ROOT = path.join(__dirname, '..', '..');
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  dependencies: Record<string, string>;
+};
 const STACK_NAME = 'ConsumerAuth';
 
 /** The properties of an AWS::Lambda::Function this test reads. */
@@ -53,7 +56,10 @@ beforeAll(() => {
     name: 'consumer-app',
     private: true,
     type: 'commonjs',
-    dependencies: { 'aws-cdk-lib': local('aws-cdk-lib'), constructs: local('constructs'), 'aws-jwt-verify': local('aws-jwt-verify') },
+    // The peers, and the package's own dependencies so that npm finds them here instead of fetching them.
+    dependencies: Object.fromEntries(
+      ['aws-cdk-lib', 'constructs', ...Object.keys(PACKAGE.dependencies)].map((name) => [name, local(name)]),
+    ),
   };
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball]);
@@ -61,10 +67,9 @@ beforeAll(() => {
   fs.writeFileSync(
     path.join(app, 'app.js'),
     `const { App } = require('aws-cdk-lib');
-const { HasuraCognitoStack, parseStackConfig } = require('${PACKAGE.name}');
+const { HasuraCognitoStack } = require('${PACKAGE.name}');
 const app = new App({ outdir: 'cdk.out' });
-const config = parseStackConfig({ stackName: '${STACK_NAME}' });
-new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config });
+new HasuraCognitoStack(app, '${STACK_NAME}', { auth: { groupRoles: { admins: 'admin' } } });
 app.synth();
 `,
   );

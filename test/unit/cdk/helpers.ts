@@ -1,9 +1,10 @@
 /** Shared helpers of the CDK tests: build the stack from a config, evaluate template values. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HasuraCognitoStack, type HasuraCognitoStackProps } from '../../../lib/hasura-cognito-stack';
+import type { HasuraCognitoAuthProps } from '../../../lib/hasura-cognito-auth';
+import { HasuraCognitoStack } from '../../../lib/hasura-cognito-stack';
 import { parseStackConfig } from '../../../lib/stack-config';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -31,7 +32,10 @@ export interface BuildOptions {
   /** Run esbuild (slow); without it the asset is a placeholder. */
   readonly bundling?: boolean;
   readonly context?: Record<string, unknown>;
-  readonly props?: Partial<HasuraCognitoStackProps>;
+  /** Construct props on top of the config (an existing pool, escape hatches, a topic). */
+  readonly props?: HasuraCognitoAuthProps;
+  /** Stack props, such as `env`. */
+  readonly stackProps?: StackProps;
 }
 
 /**
@@ -47,8 +51,9 @@ export function newStack(input: unknown, options: BuildOptions = {}): Omit<Built
       ...options.context,
     },
   });
-  const config = parseStackConfig(input);
-  const stack = new HasuraCognitoStack(app, config.stackName, { stackName: config.stackName, config, ...options.props });
+  const { stackName } = parseStackConfig(input);
+  const { stackName: _, ...auth } = (typeof input === 'string' ? JSON.parse(input) : (input ?? {})) as Record<string, unknown>;
+  const stack = new HasuraCognitoStack(app, stackName, { ...options.stackProps, stackName, auth: { ...auth, ...options.props } });
   return { app, stack };
 }
 
@@ -66,7 +71,7 @@ const shared = new Map<string, BuiltStack>();
  * same config share one stack. Read it, never change it: its template is frozen; a test that adds
  * validations, aspects or constructs, or passes props, uses `newStack`/`buildStack`.
  */
-export function sharedStack(input: unknown, options: Omit<BuildOptions, 'props'> = {}): BuiltStack {
+export function sharedStack(input: unknown, options: Omit<BuildOptions, 'props' | 'stackProps'> = {}): BuiltStack {
   const key = JSON.stringify([parseStackConfig(input), options.bundling === true, options.context ?? {}]);
   let built = shared.get(key);
   if (built === undefined) {
