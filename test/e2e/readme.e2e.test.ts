@@ -8,6 +8,8 @@
  *              model of the same API (the AWS CLI is generated from it)
  *   sh docker  needs a Docker engine, which CI does not have; the compose file it starts is
  *              golden-tested
+ *   sh package a consumer's install of the published package, which the package e2e test does
+ *              with the packed tarball: here each command must be exactly that install
  * A block without a marker fails the test, so a new command cannot slip in unproven.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cognitoIdp from '@aws-sdk/client-cognito-identity-provider';
+import * as ssm from '@aws-sdk/client-ssm';
 import { NormalizedSchema } from '@smithy/core/schema';
 import { LOCAL_HOST } from '../../bin/local/local-stack';
 import { choosePort } from '../../bin/local/ports';
@@ -22,7 +25,7 @@ import { choosePort } from '../../bin/local/ports';
 jest.setTimeout(180_000);
 
 const ROOT = path.join(__dirname, '..', '..');
-const MARKERS = ['tested', 'ci', 'aws', 'docker'] as const;
+const MARKERS = ['tested', 'ci', 'aws', 'docker', 'package'] as const;
 type Marker = (typeof MARKERS)[number];
 
 interface ShellBlock {
@@ -81,7 +84,9 @@ it('lists every section in its table of contents, with working anchors', () => {
   const listed = [...contents.matchAll(/^- \[(.+)\]\(#(.+)\)$/gm)].map((m) => ({ title: m[1], anchor: m[2] }));
   expect(listed.map((l) => l.title)).toEqual(sections);
   for (const entry of listed) expect(entry.anchor).toBe(anchor(entry.title));
-  for (const link of readme.matchAll(/\]\(#([^)]+)\)/g)) expect(sections.map(anchor)).toContain(link[1]);
+  // A link may point at a subsection too.
+  const headings = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((m) => anchor(m[1]));
+  for (const link of readme.matchAll(/\]\(#([^)]+)\)/g)) expect(headings).toContain(link[1]);
 });
 
 it('gives the set-up, run and test commands the guide promises', () => {
@@ -101,6 +106,14 @@ it('runs every block marked ci in .ci/run', () => {
     // `npm test` may carry reporter options in CI: `npm test -- --ci …`.
     expect([command, ci.some((line) => line === form || line.startsWith(`${form} `))]).toEqual([command, true]);
   }
+});
+
+it('installs the package, in the blocks marked package, exactly as the package e2e test does', () => {
+  const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string };
+  const commands = blocks.filter((b) => b.marker === 'package').flatMap((b) => b.commands);
+  expect(commands.length).toBeGreaterThan(0);
+  for (const command of commands) expect(command).toBe(`npm install ${name}`);
+  expect(fs.readFileSync(path.join(ROOT, 'test', 'e2e', 'package.e2e.test.ts'), 'utf8')).toMatch(/run\('npm', \['install',.*tarball\]\)/);
 });
 
 it('has git ignore every file its commands tell a user to generate', () => {
@@ -166,7 +179,7 @@ function run(file: string, args: string[]): Promise<{ status: number | null; std
 }
 
 /** SDK models of the services whose `aws` commands the README may use, by CLI service name. */
-const AWS_API_MODELS: Record<string, Record<string, unknown>> = { 'cognito-idp': cognitoIdp };
+const AWS_API_MODELS: Record<string, Record<string, unknown>> = { 'cognito-idp': cognitoIdp, ssm };
 /** Options of the AWS CLI itself, which every command takes. */
 const AWS_CLI_OPTIONS = ['--region', '--profile', '--output', '--query', '--endpoint-url', '--no-cli-pager'];
 
