@@ -23,13 +23,14 @@ const OPTIONS = {
   role: { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run check-token -- --token JWT|- (--outputs FILE [--stack NAME] | --env-file FILE | --jwt-secret JSON
+export const USAGE = `Usage: check-token --token JWT|- (--outputs FILE [--stack NAME] | --env-file FILE | --jwt-secret JSON
          | --region R --user-pool-id ID --client-id C ... [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json])
          [--token-use access|id] [--role ROLE]
 --token - reads the token from standard input.
 --env-file FILE judges the token against that file's HASURA_GRAPHQL_JWT_SECRET (e.g. hasura.env, or npm start's local.env);
 --jwt-secret JSON against that value.
 Exit status: 0 Hasura accepts the token, 1 Hasura refuses it, 2 bad options or inputs.
+In a clone of the repository: npm run check-token -- <options>.
 `;
 
 export interface CheckTokenIo extends CliIo {

@@ -22,10 +22,12 @@ const OPTIONS = {
   'env-file': { type: 'string' },
 } as const;
 
-export const USAGE = `Usage: npm run hasura-config -- (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C [--client-id C2 ...]
+export const USAGE = `Usage: hasura-config (--outputs FILE [--stack NAME] | --region R --user-pool-id ID --client-id C [--client-id C2 ...]
          [--endpoint URL] [--namespace NS] [--claims-format stringified_json|json]) [--token-use access|id]
          [--format env|json|compose|ddn] [--unauthorized-role ROLE] [--env-file NAME] [--out FILE [--force]]
-With --outputs, the config is the stack's own HasuraJwtSecret output, checked.
+Writes HASURA_GRAPHQL_JWT_SECRET for a user pool. With --outputs (the file cdk deploy --outputs-file wrote),
+the config is the stack's own HasuraJwtSecret output, checked.
+In a clone of the repository: npm run hasura-config -- <options>.
 `;
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -475,7 +475,8 @@ describe('bad input: exit 2, one line naming the problem, nothing written', () =
   it('--help prints the usage and exits 0', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run hasura-config -- /);
+    expect(result.stdout).toMatch(/^Usage: hasura-config \(/);
+    expect(result.stdout).toContain('In a clone of the repository: npm run hasura-config -- <options>.');
   });
 });
 
