@@ -125,6 +125,28 @@ export class TokenUncheckableError extends HasuraCognitoError {
   }
 }
 
+// --- The pre token trigger on an existing user pool (the custom resource's handler) ---------------
+
+/** Why the custom resource refused to change an existing pool; also the error's name without the `Error` suffix. */
+export type PoolRefusal = 'TriggerConflict' | 'FeaturePlan' | 'UserWritableClaimAttribute' | 'SmsRoleNotGranted' | 'UnknownSetting';
+
+/**
+ * The custom resource that attaches the pre token generation trigger to an existing pool refuses:
+ * the pool or its app client is in a state where attaching would break something or be unsafe.
+ * It fails the deploy (CloudFormation shows the message) before the pool is changed.
+ */
+export class ExistingPoolRefusedError extends HasuraCognitoError {
+  readonly code: PoolRefusal;
+  readonly userPoolId: string;
+
+  constructor(code: PoolRefusal, userPoolId: string, message: string, expected: string, found: string) {
+    super(`User pool ${userPoolId}: ${message}`, expected, found);
+    this.name = 'ExistingPoolRefusedError';
+    this.code = code;
+    this.userPoolId = userPoolId;
+  }
+}
+
 // --- npm start's local flow ----------------------------------------------------------------------
 
 /**

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundlePreTokenGeneration } from '../../lib/lambda-bundling';
+import { bundlePoolTrigger, bundlePreTokenGeneration } from '../../lib/lambda-bundling';
 
 jest.setTimeout(180_000);
 
@@ -82,15 +82,22 @@ afterAll(() => {
 test('the tarball holds the compiled package and its bundle, not the sources, tests or app', () => {
   const files = run('tar', ['-tzf', tarball]).trim().split('\n');
   expect(files).toEqual(
-    expect.arrayContaining(['package/dist/lib/index.js', 'package/dist/lib/index.d.ts', 'package/dist/lambda-bundle/index.js']),
+    expect.arrayContaining([
+      'package/dist/lib/index.js',
+      'package/dist/lib/index.d.ts',
+      'package/dist/lambda-bundle/index.js',
+      'package/dist/pool-trigger-bundle/index.js',
+    ]),
   );
   expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   expect(files.filter((f) => /^package\/(test|bin|bench|dist\/(test|bin|bench))\//.test(f))).toEqual([]);
 });
 
-test('the shipped bundle is byte-identical to bundlePreTokenGeneration output', () => {
+test('the shipped bundles are byte-identical to bundlePreTokenGeneration and bundlePoolTrigger output', () => {
   const reference = fs.readFileSync(bundlePreTokenGeneration(path.join(work, 'reference')));
   expect(fs.readFileSync(path.join(installed, 'dist', 'lambda-bundle', 'index.js')).equals(reference)).toBe(true);
+  const poolTrigger = fs.readFileSync(bundlePoolTrigger(path.join(work, 'reference-pool-trigger')));
+  expect(fs.readFileSync(path.join(installed, 'dist', 'pool-trigger-bundle', 'index.js')).equals(poolTrigger)).toBe(true);
 });
 
 test('the consumer app resolves no esbuild, tsx or TypeScript', () => {

@@ -2,6 +2,7 @@ import * as errorModule from '../../../lambda/errors';
 import {
   ChildProcessError,
   ClaimsTooLargeError,
+  ExistingPoolRefusedError,
   HasuraCognitoError,
   InvalidInputError,
   JwksUnavailableError,
@@ -41,6 +42,13 @@ const INSTANCES: Record<string, HasuraCognitoError> = {
   TokenUncheckableError: new TokenUncheckableError('Invalid JWT header'),
   ChildProcessError: new ChildProcessError('cognito-local was not ready within 100 ms', 'ready within 100 ms', 'not ready'),
   PortUnavailableError: new PortUnavailableError(9229, '127.0.0.1', 'EADDRINUSE'),
+  ExistingPoolRefusedError: new ExistingPoolRefusedError(
+    'TriggerConflict',
+    'eu-west-1_x',
+    'another trigger is attached',
+    'no trigger',
+    'arn:x',
+  ),
 };
 
 describe('every error class of lambda/errors.ts', () => {
@@ -104,6 +112,12 @@ describe('error classes', () => {
       message: 'cannot check the signature: aws-jwt-verify refuses the token (Invalid JWT header)',
       found: 'Invalid JWT header',
     });
+    expect(INSTANCES.ExistingPoolRefusedError).toMatchObject({
+      message: 'User pool eu-west-1_x: another trigger is attached',
+      code: 'TriggerConflict',
+      userPoolId: 'eu-west-1_x',
+    });
+    expect(Object.keys(INSTANCES.ExistingPoolRefusedError)).toEqual(expect.arrayContaining(['code', 'userPoolId']));
     expect(INSTANCES.PortUnavailableError).toMatchObject({
       message: 'Port 9229 on 127.0.0.1 cannot be used: EADDRINUSE.',
       port: 9229,
