@@ -29,6 +29,7 @@ import {
 import { Construct } from 'constructs';
 import { type ClaimsConfig, type MachineClientConfig, type StandardAttribute, serializeClaimsConfig } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
+import { PreTokenTriggerAttachment } from './existing-pool/pre-token-trigger-attachment';
 import { buildHasuraJwtSecret, cognitoIssuer, cognitoJwksUrl } from './hasura-jwt-secret';
 import { PRE_TOKEN_GENERATION_HANDLER, preTokenGenerationCode } from './lambda-code';
 import {
@@ -80,6 +81,12 @@ export interface HasuraCognitoAuthProps extends HasuraCognitoOptions {
   readonly clientProps?: Partial<cognito.UserPoolClientOptions>;
   /** Topic for alarm notifications; takes precedence over `alarmTopicArn`. */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * The SMS role of an imported `userPool` that sends SMS (its SmsConfiguration's SnsCallerArn):
+   * writing the pool back passes the role to Cognito again, which needs iam:PassRole on it. Without
+   * it, such a pool fails the deploy with a message naming the role.
+   */
+  readonly smsRole?: iam.IRole;
 }
 
 /** How construction errors name the props: `HasuraCognitoAuth props.groupRoles: expected …`. */
@@ -173,10 +180,12 @@ export class HasuraCognitoAuth extends Construct {
   readonly hasuraJwtSecret: string;
   /** The SSM String parameter holding `hasuraJwtSecret`, when `jwtSecretParameterName` is set. */
   readonly jwtSecretParameter?: ssm.StringParameter;
+  /** The custom resource that attaches the trigger to an imported pool; absent for a pool of this stack. */
+  readonly poolTriggerAttachment?: PreTokenTriggerAttachment;
 
   constructor(scope: Construct, id: string, props: HasuraCognitoAuthProps = {}) {
     super(scope, id);
-    const { userPool: existingPool, userPoolClient: existingClient, userPoolProps, clientProps, alarmTopic, ...options } = props;
+    const { userPool: existingPool, userPoolClient: existingClient, userPoolProps, clientProps, alarmTopic, smsRole, ...options } = props;
     const stack = Stack.of(this);
     if (existingClient !== undefined && existingPool === undefined) {
       throw new InvalidInputError(
@@ -187,6 +196,13 @@ export class HasuraCognitoAuth extends Construct {
     }
     refuseEscapeHatch(userPoolProps, existingPool, 'userPoolProps', 'userPool');
     refuseEscapeHatch(clientProps, existingClient, 'clientProps', 'userPoolClient');
+    if (smsRole !== undefined && (existingPool === undefined || existingPool instanceof cognito.UserPool)) {
+      throw new InvalidInputError(
+        `${AUTH_PROPS_SOURCE}.smsRole`,
+        "no smsRole unless userPool is an imported pool (it lets the attachment pass that pool's SMS role back to Cognito)",
+        'a role',
+      );
+    }
     const config = parseAuthConfig(options, AUTH_PROPS_SOURCE, {
       existingPool: existingPool !== undefined,
       existingClient: existingClient !== undefined,
@@ -304,14 +320,22 @@ export class HasuraCognitoAuth extends Construct {
       environment: lambdaEnvironment(this.lambdaClaimsConfig()),
     });
 
-    if (ownPool === undefined) {
-      throw new InvalidInputError(
-        `${AUTH_PROPS_SOURCE}.userPool`,
-        'a cognito.UserPool of this stack (attaching the trigger to an imported pool is not available in this version)',
-        'an imported pool',
-      );
+    if (ownPool !== undefined) {
+      this.addTriggerToPool(ownPool, functionName);
+    } else {
+      // CDK has no addTrigger on an imported pool: a custom resource reads the pool and writes it
+      // back with only this trigger changed, and checks an imported client's WriteAttributes.
+      this.poolTriggerAttachment = new PreTokenTriggerAttachment(this, 'PreTokenTriggerAttachment', {
+        userPool: this.userPool,
+        trigger: this.preTokenGenerationFunction,
+        triggerVersion: config.triggerVersion,
+        claimAttributes: config.claimAttributes,
+        ...(existingClient !== undefined && !(existingClient instanceof cognito.UserPoolClient)
+          ? { userPoolClientId: existingClient.userPoolClientId }
+          : {}),
+        ...(smsRole !== undefined ? { smsRole } : {}),
+      });
     }
-    this.addTriggerToPool(ownPool, functionName);
 
     // --- Alarm: a failing or throttled trigger blocks every sign-in -----------------------------
     this.alarm = this.createAlarm(alarmTopic);
@@ -563,10 +587,20 @@ function checkImportedPoolRegion(pool: cognito.IUserPool, stack: Stack): void {
 /**
  * A client of this stack is checked here: it must be of the pool, and must not let users write an
  * attribute the claims read (no WriteAttributes at all means every attribute is writable). An
- * imported client is checked at deploy by the trigger attachment.
+ * imported client is checked at deploy by the trigger attachment, which needs an imported pool:
+ * an imported client of a pool of this stack cannot be checked, and is refused.
  */
 function checkSameStackClient(client: cognito.IUserPoolClient, pool: cognito.IUserPool, config: AuthConfig): void {
-  if (!(client instanceof cognito.UserPoolClient)) return;
+  if (!(client instanceof cognito.UserPoolClient)) {
+    if (pool instanceof cognito.UserPool) {
+      throw new InvalidInputError(
+        `${AUTH_PROPS_SOURCE}.userPoolClient`,
+        "an app client of this stack's userPool (an imported client's writeAttributes can only be checked on an imported pool)",
+        'an imported client',
+      );
+    }
+    return;
+  }
   const cfn = client.node.defaultChild as cognito.CfnUserPoolClient;
   const stack = Stack.of(client);
   if (JSON.stringify(stack.resolve(cfn.userPoolId)) !== JSON.stringify(stack.resolve(pool.userPoolId))) {

@@ -14,7 +14,6 @@ import {
   aws_logs as logs,
   RemovalPolicy,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -29,7 +28,10 @@ export const PRE_TOKEN_TRIGGER_RESOURCE_TYPE = 'Custom::HasuraCognitoPreTokenTri
 const TRIGGER_VERSIONS: readonly TriggerVersion[] = ['V1_0', 'V2_0', 'V3_0'];
 
 export interface PreTokenTriggerAttachmentProps {
-  /** The existing pool, e.g. `UserPool.fromUserPoolId`; in this stack's region. */
+  /**
+   * The existing pool, e.g. `UserPool.fromUserPoolId`, in this stack's region (the handler calls
+   * Cognito in its own region, and a trigger must be in the pool's): HasuraCognitoAuth checks it.
+   */
   readonly userPool: cognito.IUserPool;
   /** The pre token generation function to attach; Cognito gets permission to invoke it from this pool only. */
   readonly trigger: lambda.IFunction;
@@ -70,12 +72,6 @@ export class PreTokenTriggerAttachment extends Construct {
     for (const attribute of props.claimAttributes) {
       if (typeof attribute !== 'string' || attribute === '')
         throw new InvalidInputError('claimAttributes', 'attribute names', JSON.stringify(attribute));
-    }
-    const stack = Stack.of(this);
-    const poolRegion = props.userPool.env.region;
-    if (!Token.isUnresolved(poolRegion) && !Token.isUnresolved(stack.region) && poolRegion !== stack.region) {
-      // The handler calls Cognito in its own region, and a trigger must be in the pool's region.
-      throw new InvalidInputError('userPool', `a user pool in ${stack.region}, the stack's region`, `a pool in ${poolRegion}`);
     }
     const poolArn = props.userPool.userPoolArn;
 

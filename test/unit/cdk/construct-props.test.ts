@@ -6,6 +6,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildHasuraCognitoApp } from '../../../bin/app';
 import { InvalidInputError } from '../../../lambda/errors';
 import { AUTH_PROPS_SOURCE, HasuraCognitoAuth, type HasuraCognitoAuthProps } from '../../../lib/hasura-cognito-auth';
@@ -231,5 +233,75 @@ test('the M2M access token validity still applies to machine clients with an exi
     ClientName: 'reporting',
     AccessTokenValidity: 15,
     AllowedOAuthFlows: Match.arrayWith(['client_credentials']),
+  });
+});
+
+describe('an imported pool', () => {
+  const ENV = { account: '123456789012', region: 'eu-west-1' };
+  const POOL_ID = 'eu-west-1_AbCdEf123';
+  function importedPool(region = ENV.region) {
+    const stack = new Stack(new App({ context: { ...featureFlags(), 'aws:cdk:bundling-stacks': [] } }), 'Consumer', { env: ENV });
+    const userPool = cognito.UserPool.fromUserPoolArn(stack, 'Users', `arn:aws:cognito-idp:${region}:${ENV.account}:userpool/${POOL_ID}`);
+    return { stack, userPool };
+  }
+
+  test('gets the groups and a client in the template, and the trigger through the attachment custom resource', () => {
+    const { stack, userPool } = importedPool();
+    const auth = new HasuraCognitoAuth(stack, 'Auth', { userPool, groupRoles: { admins: 'admin' }, tokenUse: 'access' });
+    const template = Template.fromStack(stack);
+    expect(resourcesOfType(template, 'AWS::Cognito::UserPool')).toEqual([]);
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins', UserPoolId: POOL_ID });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { UserPoolId: POOL_ID });
+    const [, attachment] = onlyResource(template, 'Custom::HasuraCognitoPreTokenTrigger');
+    expect(attachment.Properties).toMatchObject({
+      UserPoolId: POOL_ID,
+      FunctionArn: { 'Fn::GetAtt': [stack.getLogicalId(auth.preTokenGenerationFunction.node.defaultChild as never), 'Arn'] },
+      LambdaVersion: 'V2_0',
+    });
+    // A client created here is checked at synth: the attachment need not describe it.
+    expect(attachment.Properties?.UserPoolClientId).toBeUndefined();
+    expect(auth.poolTriggerAttachment).toBeDefined();
+    expect(JSON.stringify(stack.resolve(auth.hasuraJwtSecret))).toContain(`https://cognito-idp.eu-west-1.amazonaws.com/${POOL_ID}`);
+  });
+
+  test('an imported app client is the audience, and the attachment checks its WriteAttributes at deploy', () => {
+    const { stack, userPool } = importedPool();
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Web', '1example23456789abcdefghij');
+    const auth = new HasuraCognitoAuth(stack, 'Auth', {
+      userPool,
+      userPoolClient,
+      sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
+    });
+    const template = Template.fromStack(stack);
+    expect(resourcesOfType(template, 'AWS::Cognito::UserPoolClient')).toEqual([]);
+    expect(onlyResource(template, 'Custom::HasuraCognitoPreTokenTrigger')[1].Properties).toMatchObject({
+      UserPoolClientId: '1example23456789abcdefghij',
+      ClaimAttributes: ['sub', 'custom:org_id'],
+    });
+    expect(auth.clientIds).toEqual(['1example23456789abcdefghij']);
+  });
+
+  test('refuses a pool of another region, an imported client on a pool of this stack, and smsRole without an imported pool', () => {
+    const elsewhere = importedPool('us-east-1');
+    expect(thrown(() => new HasuraCognitoAuth(elsewhere.stack, 'Auth', { userPool: elsewhere.userPool })).found).toBe(
+      'a pool in us-east-1',
+    );
+
+    const stack = newStack();
+    const ownPool = new cognito.UserPool(stack, 'Users');
+    const imported = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Web', '1example23456789abcdefghij');
+    expect(thrown(() => new HasuraCognitoAuth(stack, 'A', { userPool: ownPool, userPoolClient: imported })).found).toBe(
+      'an imported client',
+    );
+    const smsRole = iam.Role.fromRoleArn(stack, 'Sms', 'arn:aws:iam::123456789012:role/sms');
+    expect(thrown(() => new HasuraCognitoAuth(stack, 'B', { userPool: ownPool, smsRole })).field).toBe(`${AUTH_PROPS_SOURCE}.smsRole`);
+    expect(thrown(() => new HasuraCognitoAuth(stack, 'C', { smsRole })).field).toBe(`${AUTH_PROPS_SOURCE}.smsRole`);
+  });
+
+  test('cdk-nag finds nothing unacknowledged', () => {
+    const { stack, userPool } = importedPool();
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Web', '1example23456789abcdefghij');
+    new HasuraCognitoAuth(stack, 'Auth', { userPool, userPoolClient, groupRoles: { admins: 'admin' } });
+    expect(new AwsSolutionsChecks().validateScope(stack.node.root).violations).toEqual([]);
   });
 });

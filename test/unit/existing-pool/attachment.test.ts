@@ -152,12 +152,6 @@ describe('construction errors', () => {
   test('an unknown trigger version names the field', () => {
     expect(() => build({ triggerVersion: 'V4_0' as never })).toThrow(new InvalidInputError('triggerVersion', 'V1_0, V2_0, V3_0', '"V4_0"'));
   });
-
-  test("a pool in another region than the stack's is refused", () => {
-    expect(() => build({}, { region: 'us-east-1' })).toThrow(
-      new InvalidInputError('userPool', "a user pool in us-east-1, the stack's region", `a pool in ${REGION}`),
-    );
-  });
 });
 
 describe('the handler asset (real bundling)', () => {
