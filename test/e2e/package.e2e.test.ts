@@ -20,12 +20,22 @@ const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf
   dependencies: Record<string, string>;
 };
 const STACK_NAME = 'ConsumerAuth';
+const SAME_APP_STACK = 'ConsumerOwnPool';
+const IMPORTED_STACK = 'ConsumerImportedPool';
 
 /** The properties of an AWS::Lambda::Function this test reads. */
 interface FunctionProperties {
   readonly Handler: string;
   readonly Code: { readonly S3Key: string };
   readonly Environment: { readonly Variables: Record<string, unknown> };
+}
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+interface Template {
+  readonly Resources: Record<string, TemplateResource>;
 }
 
 let work: string;
@@ -66,13 +76,23 @@ beforeAll(() => {
   installed = path.join(app, 'node_modules', PACKAGE.name);
   fs.writeFileSync(
     path.join(app, 'app.js'),
-    `const { App } = require('aws-cdk-lib');
-const { HasuraCognitoStack } = require('${PACKAGE.name}');
+    `const { App, Stack, aws_cognito: cognito } = require('aws-cdk-lib');
+const { HasuraCognitoAuth, HasuraCognitoStack } = require('${PACKAGE.name}');
 const app = new App({ outdir: 'cdk.out' });
+// A new pool, in the package's own stack.
 new HasuraCognitoStack(app, '${STACK_NAME}', { auth: { groupRoles: { admins: 'admin' } } });
+// The consumer's pool, in the consumer's stack.
+const sameApp = new Stack(app, '${SAME_APP_STACK}');
+const userPool = new cognito.UserPool(sameApp, 'Users', { featurePlan: cognito.FeaturePlan.ESSENTIALS });
+new HasuraCognitoAuth(sameApp, 'Auth', { userPool, groupRoles: { admins: 'admin' } });
+// A pool of another app, imported.
+const imported = new Stack(app, '${IMPORTED_STACK}', { env: { account: '123456789012', region: 'eu-west-1' } });
+const importedPool = cognito.UserPool.fromUserPoolId(imported, 'Users', 'eu-west-1_AbCdEf123');
+new HasuraCognitoAuth(imported, 'Auth', { userPool: importedPool, groupRoles: { admins: 'admin' } });
 app.synth();
 `,
   );
+  run(process.execPath, ['app.js']);
 });
 
 afterAll(() => {
@@ -108,26 +128,37 @@ test('the consumer app resolves no esbuild, tsx or TypeScript', () => {
   expect(resolvableFrom(installed, 'aws-jwt-verify')).toBeDefined();
 });
 
-test('a plain CommonJS app synthesizes a stack with a new pool, and its Lambda asset adds the Hasura claims', () => {
-  run(process.execPath, ['app.js']);
-  const assembly = path.join(app, 'cdk.out');
-  const template = JSON.parse(fs.readFileSync(path.join(assembly, `${STACK_NAME}.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties: FunctionProperties }>;
-  };
-  const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(1);
-  const [fn] = functions;
-  expect(fn.Properties.Handler).toBe('index.handler');
-  // The function's code is the file asset whose hash names its S3 key, as the asset manifest lists it.
-  const assets = JSON.parse(fs.readFileSync(path.join(assembly, `${STACK_NAME}.assets.json`), 'utf8')) as {
+/** A stack's template in the consumer's cloud assembly. */
+function template(stackName: string): Template {
+  return JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', `${stackName}.template.json`), 'utf8')) as Template;
+}
+
+function resourcesOf(stackName: string, type: string): TemplateResource[] {
+  return Object.values(template(stackName).Resources).filter((r) => r.Type === type);
+}
+
+/** The directory of a function's code: the file asset whose hash names its S3 key, as the asset manifest lists it. */
+function assetDirOf(stackName: string, fn: TemplateResource): string {
+  const assets = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', `${stackName}.assets.json`), 'utf8')) as {
     files: Record<string, { source: { path: string } }>;
   };
-  const assetHash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
-  const assetDir = path.join(assembly, assets.files[assetHash].source.path);
+  const assetHash = (fn.Properties as unknown as FunctionProperties).Code.S3Key.replace(/\.zip$/, '');
+  return path.join(app, 'cdk.out', assets.files[assetHash].source.path);
+}
+
+/** True when the asset is exactly the bundle the package ships in `dist/<bundleDir>`. */
+function isShippedBundle(assetDir: string, bundleDir: string): boolean {
   expect(fs.readdirSync(assetDir)).toEqual(['index.js']);
-  expect(
-    fs.readFileSync(path.join(assetDir, 'index.js')).equals(fs.readFileSync(path.join(installed, 'dist', 'lambda-bundle', 'index.js'))),
-  ).toBe(true);
+  return fs.readFileSync(path.join(assetDir, 'index.js')).equals(fs.readFileSync(path.join(installed, 'dist', bundleDir, 'index.js')));
+}
+
+test('a plain CommonJS app synthesizes a stack with a new pool, and its Lambda asset adds the Hasura claims', () => {
+  const functions = resourcesOf(STACK_NAME, 'AWS::Lambda::Function');
+  expect(functions).toHaveLength(1);
+  const [fn] = functions as unknown as { Properties: FunctionProperties }[];
+  expect(fn.Properties.Handler).toBe('index.handler');
+  const assetDir = assetDirOf(STACK_NAME, functions[0]);
+  expect(isShippedBundle(assetDir, 'lambda-bundle')).toBe(true);
 
   const claimsConfig = fn.Properties.Environment.Variables.HASURA_CLAIMS_CONFIG;
   // A literal in the template: a new pool without machine clients references no resource in it.
@@ -149,11 +180,45 @@ handler(JSON.parse(require('fs').readFileSync(0, 'utf8'))).then((r) => process.s
   expect(hasura['x-hasura-user-id']).toBe(JSON.parse(event).request.userAttributes.sub);
 });
 
+test("the consumer's own pool gets the trigger, the groups and a client: no second pool", () => {
+  const pools = resourcesOf(SAME_APP_STACK, 'AWS::Cognito::UserPool');
+  expect(pools).toHaveLength(1);
+  expect(pools[0].Properties.LambdaConfig).toMatchObject({ PreTokenGenerationConfig: { LambdaVersion: 'V2_0' } });
+  expect(resourcesOf(SAME_APP_STACK, 'AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName)).toEqual(['admins']);
+  expect(resourcesOf(SAME_APP_STACK, 'AWS::Cognito::UserPoolClient')).toHaveLength(1);
+  expect(resourcesOf(SAME_APP_STACK, 'Custom::HasuraCognitoPreTokenTrigger')).toEqual([]);
+});
+
+test('an imported pool gets the trigger through the attachment, whose handler is the shipped bundle', () => {
+  expect(resourcesOf(IMPORTED_STACK, 'AWS::Cognito::UserPool')).toEqual([]);
+  const [attachment] = resourcesOf(IMPORTED_STACK, 'Custom::HasuraCognitoPreTokenTrigger');
+  expect(attachment.Properties).toMatchObject({ UserPoolId: 'eu-west-1_AbCdEf123', LambdaVersion: 'V2_0' });
+  const functions = resourcesOf(IMPORTED_STACK, 'AWS::Lambda::Function');
+  const shipped = functions.map((fn) => assetDirOf(IMPORTED_STACK, fn)).filter((dir) => fs.readdirSync(dir).includes('index.js'));
+  // The trigger, the attachment's handler, and the Provider framework's own function (CDK's, not ours).
+  expect(shipped.filter((dir) => isShippedBundle(dir, 'lambda-bundle'))).toHaveLength(1);
+  expect(shipped.filter((dir) => isShippedBundle(dir, 'pool-trigger-bundle'))).toHaveLength(1);
+});
+
 test.each(['hasura-config', 'check-token'])('the installed %s bin runs the compiled code', (bin) => {
   const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/^Usage: /);
+  expect(result.stdout).toMatch(new RegExp(`^Usage: ${bin} `));
+});
+
+test('the installed hasura-config writes the secret from an outputs file, and check-token judges against it', () => {
+  const bin = (name: string) => path.join(app, 'node_modules', '.bin', name);
+  const outputs = path.join(ROOT, 'test', 'fixtures', 'outputs-one-stack.json');
+  const generated = spawnSync(bin('hasura-config'), ['--outputs', outputs, '--format', 'json'], { cwd: app, encoding: 'utf8' });
+  expect([generated.status, generated.stderr]).toEqual([0, '']);
+  // --format json prints the HASURA_GRAPHQL_JWT_SECRET value itself.
+  const secret = generated.stdout.trim();
+  expect(JSON.parse(secret).issuer).toBe('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE');
+  // A token that is not a JWT: judged without fetching the key set, as Hasura would answer it.
+  const checked = spawnSync(bin('check-token'), ['--token', 'not-a-jwt', '--jwt-secret', secret], { cwd: app, encoding: 'utf8' });
+  expect([checked.status, checked.stderr]).toEqual([1, '']);
+  expect(checked.stdout).toContain('code: invalid-jwt');
 });
 
 test('start-up of the installed hasura-config --help against node -e 0 (printed, never asserted)', () => {
