@@ -207,7 +207,8 @@ describe('blocks marked tested, run in a copy of the repository', () => {
 
   beforeAll(() => {
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-readme-'));
-    const skip = new Set(['node_modules', '.git', 'cdk.out']);
+    // The copy starts with no local stack: npm start provisions its own, in the copy's .local-stack.
+    const skip = new Set(['node_modules', '.git', 'cdk.out', '.local-stack']);
     fs.cpSync(ROOT, copy, { recursive: true, filter: (source) => !skip.has(path.basename(source)) || path.dirname(source) !== ROOT });
     fs.rmSync(path.join(copy, 'hasura-config', 'local.env'), { force: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
