@@ -54,7 +54,7 @@ import { type Child, httpReady, startChild, stdoutLine } from './child-process';
 import { PRE_TOKEN_FUNCTION_NAME } from './lambda-host';
 import { shownPath } from './local-env-file';
 import { choosePortPair } from './ports';
-import { checkEmulatorData, emulatorDir, emulatorServesState, RESET_REMEDY, startEmptyStateFolder } from './state-folder';
+import { checkEmulatorData, emulatorDir, RESET_REMEDY, startEmptyStateFolder, statePortHolder } from './state-folder';
 
 export const LOCAL_HOST = '127.0.0.1';
 export const DEFAULT_COGNITO_PORT = 9229;
@@ -152,9 +152,10 @@ async function choosePorts(options: LocalStackOptions): Promise<[number, number]
     return await choosePortPair(LOCAL_HOST, [port, options.lambdaPort], [DEFAULT_COGNITO_PORT, DEFAULT_LAMBDA_PORT]);
   } catch (error) {
     if (!(error instanceof PortUnavailableError) || error.port !== port) throw error;
-    const found = (await emulatorServesState(state))
-      ? 'another npm start serving it (stop that one first)'
-      : `it taken (${error.found}): stop what holds it, or ${RESET_REMEDY} on another port`;
+    const found =
+      (await statePortHolder(state)) === 'this stack'
+        ? 'another npm start serving it (stop that one first)'
+        : `it taken (${error.found}): stop what holds it, or ${RESET_REMEDY} on another port`;
     throw new InvalidInputError(`port ${port} of ${where}`, "a free port, kept because every token's issuer names it", found);
   }
 }

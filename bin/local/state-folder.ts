@@ -76,28 +76,36 @@ export function removeStateFolder(stateDir: string): void {
   fs.rmSync(stateDir, { recursive: true, force: true });
 }
 
-/**
- * Whether the emulator answering on `state`'s endpoint holds its pool: another npm start serving
- * the same state. Anything else on the port (or nothing, or no answer within 2 s) is not.
- */
-export async function emulatorServesState(state: LocalStackState): Promise<boolean> {
+/** Who answers on a state's port: an emulator holding its pool, nothing or another program, or nothing in time to tell. */
+export type StatePortHolder = 'this stack' | 'not this stack' | 'no answer';
+/** Long enough for an emulator on a loaded machine; a program that says nothing in that time could still be one. */
+const HOLDER_ANSWER_MS = 5000;
+
+/** Asks the emulator's DescribeUserPool on `state`'s endpoint for its pool: another npm start serving the same state answers with it. */
+export async function statePortHolder(state: LocalStackState): Promise<StatePortHolder> {
+  // A timer of its own, not AbortSignal.timeout: that one is unref'd, and a request left hanging
+  // by whatever holds the port would then let this process exit with nothing said.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), HOLDER_ANSWER_MS);
   try {
     const response = await fetch(state.endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.DescribeUserPool' },
       body: JSON.stringify({ UserPoolId: state.userPoolId }),
-      signal: AbortSignal.timeout(2000),
+      signal: abort.signal,
     });
     const answer = (await response.json()) as { UserPool?: { Id?: unknown } };
-    return response.ok && answer.UserPool?.Id === state.userPoolId;
+    return response.ok && answer.UserPool?.Id === state.userPoolId ? 'this stack' : 'not this stack';
   } catch {
-    return false;
+    return abort.signal.aborted ? 'no answer' : 'not this stack';
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /**
- * `--reset`: deletes the folder, unless an npm start serves its state right now (it would go on
- * serving a pool whose data is gone). A state file that cannot be read is deleted all the same.
+ * `--reset`: deletes the folder, unless an npm start may be serving its state right now (it would
+ * go on serving a pool whose data is gone). A state file that cannot be read is deleted all the same.
  */
 export async function resetStateFolder(stateDir: string): Promise<LocalStackState | undefined> {
   checkStateFolder(stateDir);
@@ -107,11 +115,14 @@ export async function resetStateFolder(stateDir: string): Promise<LocalStackStat
   } catch {
     state = undefined;
   }
-  if (state !== undefined && (await emulatorServesState(state))) {
+  // Deleted only when no npm start can be serving it: its port free, or held by a program that is not the emulator.
+  const holder = state === undefined ? 'not this stack' : await statePortHolder(state);
+  if (state !== undefined && holder !== 'not this stack') {
+    const port = localStatePort(state);
     throw new InvalidInputError(
       '--reset',
       `the local stack in ${shownPath(stateDir)} stopped first`,
-      `an npm start serving it on port ${localStatePort(state)}`,
+      holder === 'this stack' ? `an npm start serving it on port ${port}` : `port ${port} held by a process that did not answer`,
     );
   }
   removeStateFolder(stateDir);
