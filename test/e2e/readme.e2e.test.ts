@@ -224,6 +224,8 @@ describe('blocks marked tested, run in a copy of the repository', () => {
     if (command === 'npm start') {
       await runUntilServingThenInterrupt(copy);
       expect(fs.existsSync(path.join(copy, 'hasura-config', 'local.env'))).toBe(true);
+      // The pool is kept for the next start, in the project's .local-stack.
+      expect(fs.existsSync(path.join(copy, '.local-stack', 'stack.json'))).toBe(true);
       return;
     }
     const result = spawnSync('bash', ['-c', command], { cwd: copy, env, encoding: 'utf8', timeout: 120_000 });
