@@ -208,7 +208,8 @@ it('a restart brings to the kept pool the groups and custom attributes cdk.json 
 
 it('stops with one line naming the port when the state port is taken, instead of moving and invalidating local.env', async () => {
   const before = fs.readFileSync(out, 'utf8');
-  // Another program on the port, which hangs up on whoever connects.
+  // Another program on the port, which hangs up on whoever connects. (A fetch to such a port can stay
+  // pending with nothing to keep Node running: npm start must still end with its message.)
   const blocker = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => blocker.listen(port, LOCAL_HOST, resolve));
   let result: Run;
