@@ -1,10 +1,13 @@
 /**
  * `npm start`: the whole flow on one machine, no AWS account. Starts cognito-local and a local
  * Lambda host serving the deployment bundle, provisions the pool from cdk.json's `hasuraCognito`
- * block, signs in two demo users, writes hasura-config/local.env and shows what Hasura would do
- * with each token. Serves until Ctrl-C; `--once` stops after the summary.
+ * block, creates two demo users, writes hasura-config/local.env and shows what Hasura would do
+ * with each demo user's token. Serves until Ctrl-C; `--once` stops after the summary.
  *
- * Stopping leaves nothing behind, whatever ends it: Ctrl-C, SIGTERM or SIGHUP (to the process
+ * The pool, its client, users and groups are kept in the state folder (.local-stack): the next
+ * start reuses them on the same port, so local.env stays valid; `--reset` starts over.
+ *
+ * Stopping leaves no process or temporary file behind (the state folder stays), whatever ends it: Ctrl-C, SIGTERM or SIGHUP (to the process
  * group or to npm alone), npm dying, or this process being killed. package.json runs it as
  * `exec node --require tsx/cjs bin/start.ts`, so this one process is npm's child: no shell or tsx
  * relay in between that could die and leave it running. Its children exit with it (child-process.ts).
@@ -12,15 +15,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AdminGetUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { render } from '../hasura-config/formats';
+import { type LocalStackState, localStateDir, readLocalStackState } from '../hasura-config/local-stack-state';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
 import { ChildProcessError, InvalidInputError } from '../lambda/errors';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+import { type DemoUser, demoAttributes, demoUsers, demoUsersFile, readDemoPasswords, writeDemoPasswords } from './local/demo-users';
 import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
 import { generatePassword, type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
-import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
+import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, keptPasswordsNote, onceNote, stateLines, USAGE, userLine } from './local/start-text';
+import { checkStateFolder, RESET_REMEDY, resetStateFolder } from './local/state-folder';
 import { type StopRequests, watchStopRequests } from './local/stop-requests';
 
 const ROOT = path.join(__dirname, '..');
@@ -33,6 +40,10 @@ export interface StartOptions {
   cdkJson: string;
   out: string;
   force: boolean;
+  /** The folder that keeps the local stack's state (default: .local-stack at the repository's root). */
+  stateDir: string;
+  /** Delete the state and start over. */
+  reset: boolean;
 }
 
 const START_OPTIONS = {
@@ -43,6 +54,8 @@ const START_OPTIONS = {
   'cdk-json': { type: 'string', default: path.join(ROOT, 'cdk.json') },
   out: { type: 'string', default: path.join(ROOT, 'hasura-config', 'local.env') },
   force: { type: 'boolean', default: false },
+  'state-dir': { type: 'string', default: localStateDir(ROOT) },
+  reset: { type: 'boolean', default: false },
 } as const;
 
 export function readOptions(argv: string[]): StartOptions {
@@ -73,6 +86,8 @@ export function readOptions(argv: string[]): StartOptions {
     cdkJson: path.resolve(values['cdk-json']),
     out: path.resolve(values.out),
     force: values.force,
+    stateDir: path.resolve(values['state-dir']),
+    reset: values.reset,
   };
 }
 
@@ -87,41 +102,112 @@ export function readStackConfig(cdkJsonPath: string): StackConfig {
   return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
 }
 
-/** Everything that can be checked before a process starts: the config, and that `--out` may be written. */
-export function validate(options: StartOptions): StackConfig {
+/** What start-up checks before a process starts. */
+export interface Validated {
+  config: StackConfig;
+  /** The state of an earlier start to reuse; none on a first start or with `--reset`. */
+  state?: LocalStackState;
+  /** The kept demo users' passwords, with `state`; none when no demo user was created yet. */
+  demoPasswords?: ReadonlyMap<string, string>;
+}
+
+/** Everything that can be checked before a process starts: the config, that `--out` may be written, and the state folder. */
+export function validate(options: StartOptions): Validated {
   const config = readStackConfig(options.cdkJson);
   checkLocalEnvTarget(options.out, options.force);
-  return config;
+  checkStateFolder(options.stateDir);
+  // With --reset the state is deleted unread: start over is the remedy for one that cannot be read.
+  if (options.reset) return { config };
+  const state = readLocalStackState(options.stateDir);
+  return { config, state, demoPasswords: state === undefined ? undefined : readDemoPasswords(options.stateDir) };
+}
+
+/** The pool's config and checks, as the CLIs build them from --endpoint and ids. */
+function hasuraTarget(stack: LocalStack) {
+  // The issuer and key set URL come from the endpoint, so the emulator's region "local" is not in them.
+  return poolTargetFromIds(stack, [stack.clientId], stack.claims);
+}
+
+/** A demo user and its password: just created (shown), kept from an earlier start (not shown), or unknown. */
+interface DemoSignIn {
+  user: DemoUser;
+  password: string | undefined;
+  created: boolean;
+}
+
+/**
+ * The demo users, each with its password: those the state kept, and any not created yet (on a
+ * first start, after --reset, or when cdk.json now maps a group for the grouped one), created now
+ * with a new password, which is shown. Each is recorded as soon as it exists, so a start stopped
+ * half-way keeps what it made; a user that exists without a kept password is left as it is.
+ */
+async function demoUsersWithPasswords(
+  stack: LocalStack,
+  config: StackConfig,
+  kept: ReadonlyMap<string, string> | undefined,
+): Promise<DemoSignIn[]> {
+  const passwords = new Map(kept);
+  const users: DemoSignIn[] = [];
+  for (const user of demoUsers(config)) {
+    const known = passwords.get(user.email);
+    if (known !== undefined) {
+      users.push({ user, password: known, created: false });
+      continue;
+    }
+    const password = generatePassword(config.passwordMinLength);
+    try {
+      await stack.createUser({ email: user.email, password, groups: user.groups, attributes: demoAttributes(config) });
+    } catch (error) {
+      if ((error as Error).name !== 'UsernameExistsException') throw error;
+      users.push({ user, password: undefined, created: false });
+      continue;
+    }
+    passwords.set(user.email, password);
+    writeDemoPasswords(stack.stateDir, passwords);
+    users.push({ user, password, created: true });
+  }
+  return users;
+}
+
+/** The groups the emulator holds for `email` now (a kept user may have been moved since it was created); none for a user gone. */
+async function groupsOf(stack: LocalStack, email: string): Promise<string[]> {
+  // cognito-local matches group members by the name asked for, not by the user it resolves it to: ask with the user's own name.
+  const user = await stack.cognito
+    .send(new AdminGetUserCommand({ UserPoolId: stack.userPoolId, Username: email }))
+    .catch((error: unknown) => {
+      if ((error as Error).name === 'UserNotFoundException') return undefined;
+      throw error;
+    });
+  if (user?.Username === undefined) return [];
+  const groups: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await stack.cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: stack.userPoolId, Username: user.Username, NextToken }),
+    );
+    for (const group of page.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return groups;
 }
 
 /** Prints the pool, writes the Hasura env file, signs in the demo users and says what Hasura does with their tokens. */
 async function showFlow(
   stack: LocalStack,
-  config: StackConfig,
+  validated: Validated,
   options: StartOptions,
   changes: readonly string[],
   print: (text: string) => void,
 ): Promise<void> {
+  const { config } = validated;
   print(`cognito-local      ${stack.endpoint} (user pool ${printable(stack.userPoolId)}, app client ${printable(stack.clientId)})`);
+  print(stateLines(shownPath(stack.stateDir), stack.reused, stack.reconciled).join('\n'));
   print(`Lambda host        http://127.0.0.1:${stack.lambdaPort} (the bundle cdk deploy uploads)`);
   print(
     `Token mode         ID token, stringified JSON: the emulator runs V1 triggers only${changes.length ? ` (cdk.json says ${changes.join(', ')})` : ''}.`,
   );
 
-  // Demo users: one with no group, one in the first mapped group. Values for custom attributes the claims read.
-  const attributes = Object.fromEntries(
-    config.claimAttributes.filter((a) => a.startsWith('custom:')).map((a) => [a, `demo-${a.slice('custom:'.length).replace(/_/g, '-')}`]),
-  );
-  const [group, role] = Object.entries(config.claims.groupRoles)[0] ?? [];
-  const users = [
-    { email: 'reader@example.com', groups: [] as string[], role: undefined as string | undefined },
-    ...(group ? [{ email: 'admin@example.com', groups: [group], role }] : []),
-  ];
-  if (!group) print('No groupRoles in cdk.json: only the demo user without a group is created.');
-
-  // The config and the checks of the emulator's pool, as the CLIs build them from --endpoint and ids:
-  // the issuer and key set URL come from the endpoint, so the emulator's region "local" is not in them.
-  const target = poolTargetFromIds(stack, [stack.clientId], stack.claims);
+  const target = hasuraTarget(stack);
   let hasuraEnv: string;
   try {
     hasuraEnv = render('env', { secret: target.secret, userPoolId: target.pool.userPoolId, tokenUse: target.tokenUse });
@@ -129,18 +215,35 @@ async function showFlow(
     if (!(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(`--out ${shownPath(options.out)} ${error.field}`, error.expected, error.found);
   }
-  writeLocalEnvFile(options.out, hasuraEnv, options.force);
-  print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
+  const written = writeLocalEnvFile(options.out, hasuraEnv, options.force);
+  print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET${written === 'unchanged' ? ', unchanged' : ''})\n`);
 
-  for (const user of users) {
-    const password = generatePassword(config.passwordMinLength);
-    await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
-    const tokens = await stack.signIn(user.email, password);
-    const idToken = tokens.IdToken;
+  if (Object.keys(config.claims.groupRoles).length === 0)
+    print('No groupRoles in cdk.json: only the demo user without a group is created.');
+  const users = await demoUsersWithPasswords(stack, config, validated.demoPasswords);
+  if (users.some((u) => !u.created)) print(keptPasswordsNote(shownPath(demoUsersFile(stack.stateDir))));
+  for (const { user, password, created } of users) {
+    const groups = created ? [...user.groups] : await groupsOf(stack, user.email);
+    print(userLine(user.email, created ? password : undefined, groups));
+    if (password === undefined) {
+      print(`  in the pool, but with no password kept by npm start (${RESET_REMEDY})\n`);
+      continue;
+    }
+    let idToken: string | undefined;
+    try {
+      idToken = (await stack.signIn(user.email, password)).IdToken;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (created || (name !== 'NotAuthorizedException' && name !== 'UserNotFoundException')) throw error;
+      print(`  cannot sign in with the password npm start created: changed or deleted since (${RESET_REMEDY})\n`);
+      continue;
+    }
     if (idToken === undefined) throw new ChildProcessError('cognito-local answered a sign-in without an ID token', 'an ID token', 'none');
-    print(userLine(user.email, password, user.groups));
-    // The default role first, then the mapped role chosen with the x-hasura-role header.
-    for (const requested of user.role ? [undefined, user.role] : [undefined]) {
+    // The default role first, then each role its groups map to, chosen with the x-hasura-role header.
+    const roles = [
+      ...new Set(groups.flatMap((group) => (Object.hasOwn(config.claims.groupRoles, group) ? [config.claims.groupRoles[group]] : []))),
+    ];
+    for (const requested of [undefined, ...roles]) {
       // A key set that cannot be loaded or a token that cannot be parsed throws: the flow stops, saying so.
       const result = await checkToken({ ...target, token: idToken, role: requested });
       print([hasuraHeading(requested), ...describeTokenCheck(result).map((line) => `    ${line}`)].join('\n'));
@@ -152,14 +255,18 @@ async function showFlow(
 
 async function run(options: StartOptions, stopRequests: StopRequests): Promise<number> {
   // Validate before anything starts, exactly as `cdk synth` would.
-  const config = validate(options);
+  const validated = validate(options);
+  const { config, state } = validated;
   const { changes } = localClaimsConfig(config.claims);
+  const previous = options.reset ? await resetStateFolder(options.stateDir) : undefined;
 
   let crash: (error: Error) => void = () => undefined;
   const crashed = new Promise<never>((_, reject) => (crash = reject));
   crashed.catch(() => undefined); // awaited below only if it happens
   const stack = await startLocalStack({
     config,
+    stateDir: options.stateDir,
+    state,
     cognitoPort: options.cognitoPort,
     lambdaPort: options.lambdaPort,
     onCrash: (error) => crash(error),
@@ -169,12 +276,15 @@ async function run(options: StartOptions, stopRequests: StopRequests): Promise<n
     // A stop requested while the stack was starting skips the flow: nothing more is started or written.
     if (!stopped) {
       console.log(`${FORGEABLE_NOTICE}\n`);
+      if (previous !== undefined)
+        console.log(`--reset: deleted the local stack in ${shownPath(options.stateDir)} (user pool ${printable(previous.userPoolId)}).`);
       // Once a stop is requested, the flow's remaining steps fail against the stopped stack, and print nothing.
-      const flow = showFlow(stack, config, options, changes, (text) => {
+      const flow = showFlow(stack, validated, options, changes, (text) => {
         if (stopRequests.reason() === undefined) console.log(text);
       });
       flow.catch(() => undefined); // raced below; after a stop, its failure is not an error
       stopped = (await Promise.race([flow.then(() => 'shown' as const), stopRequests.requested, crashed])) !== 'shown';
+      if (!stopped && options.once) console.log(`\n${onceNote(shownPath(options.stateDir))}`);
       if (!stopped && !options.once) {
         console.log('\nServing until Ctrl-C.');
         await Promise.race([stopRequests.requested, crashed]);

@@ -1,12 +1,13 @@
 /**
- * The env file `npm start` writes for Hasura (hasura-config/local.env by default). Its pool changes
- * on every run, so npm start replaces the file each time, but only a file it wrote itself, which
- * it knows by the first line: `--out` pointing at a hand-written or AWS env file is refused, as
+ * The env file `npm start` writes for Hasura (hasura-config/local.env by default). The local stack
+ * keeps its pool across restarts, so the file is rewritten only when its content changes (a new
+ * pool after --reset, another --cdk-json), and only a file npm start wrote itself, which it knows
+ * by the first line: `--out` pointing at a hand-written or AWS env file is refused, as
  * hasura-config refuses it, unless `--force`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../hasura-config/atomic-write';
+import { type WriteOutcome, writeFileAtomic } from '../../hasura-config/atomic-write';
 import { FILE_MODES } from '../../hasura-config/formats';
 import { printable } from '../../hasura-config/terminal-text';
 import { InvalidInputError } from '../../lambda/errors';
@@ -46,11 +47,14 @@ export function checkLocalEnvTarget(file: string, force: boolean): void {
   throw new InvalidInputError(field, 'no file, a file npm start wrote, or --force', 'a file npm start did not write');
 }
 
-/** Writes the marker line and `hasuraEnv` (hasura-config's env output) to `file`, checking it again first. */
-export function writeLocalEnvFile(file: string, hasuraEnv: string, force: boolean): void {
+/**
+ * Writes the marker line and `hasuraEnv` (hasura-config's env output) to `file`, checking it again
+ * first; a file that already says exactly that is left alone ('unchanged'), so a running Hasura's config stays as it is.
+ */
+export function writeLocalEnvFile(file: string, hasuraEnv: string, force: boolean): WriteOutcome {
   // Checked again: the file may have appeared since start-up.
   checkLocalEnvTarget(file, force);
-  writeFileAtomic(file, `${LOCAL_ENV_MARKER}\n${hasuraEnv}`, { mode: FILE_MODES.env, force: true });
+  return writeFileAtomic(file, `${LOCAL_ENV_MARKER}\n${hasuraEnv}`, { mode: FILE_MODES.env, force: true });
 }
 
 function isDirectory(directory: string): boolean {

@@ -5,15 +5,21 @@
  */
 import { printable } from '../../hasura-config/terminal-text';
 
-export const USAGE = `Usage: npm start -- [--once] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE] [--force]
+export const USAGE = `Usage: npm start -- [--once] [--reset] [--port N] [--lambda-port N] [--cdk-json FILE] [--out FILE] [--force] [--state-dir DIR]
 Runs the flow on this machine with the Cognito emulator cognito-local, whose tokens anyone can forge:
-for development only. Serves until Ctrl-C.
-  --once            stop after the summary
-  --port N          cognito-local's port (default 9229; a taken default moves to a free port)
-  --lambda-port N   the local Lambda host's port (default 9230; likewise)
-  --cdk-json FILE   the cdk.json whose hasuraCognito block configures the pool (default: the repository's)
+for development only. The pool, its app client, users and groups are kept in a git-ignored folder
+(.local-stack) and reused by the next start, so hasura-config/local.env stays valid. Serves until Ctrl-C.
+  --once            stop after the summary (the pool stays for the next npm start)
+  --reset           delete the kept state and start over: a new pool, app client and demo users, whose new
+                    passwords are shown (refused while another npm start serves that state)
+  --port N          cognito-local's port for a new pool (default 9229; a taken default moves to a free port);
+                    the state keeps it, since every token's issuer names it: taken later, npm start stops
+  --lambda-port N   the local Lambda host's port (default 9230; a taken default moves to a free port)
+  --cdk-json FILE   the cdk.json whose hasuraCognito block configures the pool (default: the repository's);
+                    a kept pool gets the groups, custom attributes and client attributes it adds
   --out FILE        the Hasura env file to write (default hasura-config/local.env)
   --force           replace --out even if npm start did not write it
+  --state-dir DIR   the folder that keeps the state (default .local-stack in the repository)
   -h, --help        print this and exit
 `;
 
@@ -37,9 +43,32 @@ export function hasuraHint(envFile: string): string {
   ].join('\n');
 }
 
-/** A demo user's line: email, generated password and groups (names from cdk.json). */
-export function userLine(email: string, password: string, groups: readonly string[]): string {
-  return `${email}  password ${password}${groups.length ? `  groups ${groups.map(printable).join(', ')}` : '  no group'}`;
+/**
+ * A demo user's line: email, its generated password when it was just created (never again after),
+ * and groups (names from cdk.json).
+ */
+export function userLine(email: string, password: string | undefined, groups: readonly string[]): string {
+  const shown = password === undefined ? '' : `  password ${password}`;
+  return `${printable(email)}${shown}${groups.length ? `  groups ${groups.map(printable).join(', ')}` : '  no group'}`;
+}
+
+/** Where the state is and whether it was made now or reused; `reconciled` lists what the current cdk.json changed. */
+export function stateLines(stateDir: string, reused: boolean, reconciled: readonly string[]): string[] {
+  if (!reused) return [`State              ${printable(stateDir)} (new: the next npm start reuses this pool; --reset starts over)`];
+  return [
+    `State              ${printable(stateDir)} (reused: the pool, app client, users and groups of an earlier start)`,
+    ...reconciled.map((change) => `  from cdk.json:   ${change}`),
+  ];
+}
+
+/** Said before the demo users whose passwords were shown when they were created. */
+export function keptPasswordsNote(passwordsFile: string): string {
+  return `Demo users (passwords were shown when they were created, and are kept in ${printable(passwordsFile)}; npm start -- --reset makes new ones):`;
+}
+
+/** What `--once` leaves for the next start. */
+export function onceNote(stateDir: string): string {
+  return `The pool stays in ${printable(stateDir)} for the next npm start (npm start -- --reset starts over).`;
 }
 
 /** The heading of check-token's answer, with the role (from cdk.json) requested by header. */

@@ -16,6 +16,7 @@ import { generatePassword, LOCAL_HOST, type LocalStack, startLocalStack } from '
 import { choosePort } from '../../bin/local/ports';
 import { main as checkTokenMain } from '../../hasura-config/check-token';
 import { render } from '../../hasura-config/formats';
+import { readLocalStackState } from '../../hasura-config/local-stack-state';
 import { poolTargetFromIds } from '../../hasura-config/pool-target';
 import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
@@ -34,10 +35,14 @@ const reader = { email: 'reader@example.com', password: generatePassword(12) };
 const admin = { email: 'admin@example.com', password: generatePassword(12) };
 
 let stack: LocalStack;
+/** The state folders of the stacks started here (never the repository's .local-stack). */
+let stateRoot: string;
 
 beforeAll(async () => {
+  stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-state-'));
   stack = await startLocalStack({
     config,
+    stateDir: path.join(stateRoot, 'main'),
     cognitoPort: await choosePort(LOCAL_HOST, undefined, 0),
     lambdaPort: await choosePort(LOCAL_HOST, undefined, 0),
   });
@@ -47,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  fs.rmSync(stateRoot, { recursive: true, force: true });
 });
 
 /** What Hasura does with `token` under the config npm start writes for the pool's app client. */
@@ -152,9 +158,9 @@ describe('npm start', () => {
     String(await choosePort(LOCAL_HOST, undefined, 0)),
   ];
 
-  /** As the "start" script runs it: one node process with the TypeScript loader. */
+  /** As the "start" script runs it: one node process with the TypeScript loader; its state in this test's folder. */
   function runStart(args: string[], env: NodeJS.ProcessEnv = {}) {
-    return spawnSync(process.execPath, ['--require', 'tsx/cjs', start, ...args], {
+    return spawnSync(process.execPath, ['--require', 'tsx/cjs', start, '--state-dir', path.join(dir, 'state'), ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 45_000,
@@ -229,6 +235,7 @@ describe('npm start', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe(mine);
     expect(fs.statSync(out).mtimeMs).toBe(before.mtimeMs);
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith('hasura-cognito-local-'))).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'state'))).toBe(false);
     for (const port of [Number(ports[1]), Number(ports[3])]) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
   });
 
@@ -272,9 +279,10 @@ describe('npm start', () => {
   });
 });
 
-it('leaves no process, port or temporary directory behind', async () => {
+it('leaves no process, port or temporary directory behind, and keeps the state', async () => {
   const extra = await startLocalStack({
     config,
+    stateDir: path.join(stateRoot, 'extra'),
     cognitoPort: await choosePort(LOCAL_HOST, undefined, 0),
     lambdaPort: await choosePort(LOCAL_HOST, undefined, 0),
   });
@@ -282,5 +290,10 @@ it('leaves no process, port or temporary directory behind', async () => {
   await extra.stop();
   for (const pid of extra.pids) expect(() => process.kill(pid, 0)).toThrow();
   for (const port of ports) await expect(choosePort(LOCAL_HOST, port, port)).resolves.toBe(port);
-  expect(fs.existsSync(extra.workDir)).toBe(false);
+  expect(fs.existsSync(extra.tempDir)).toBe(false);
+  expect(readLocalStackState(extra.stateDir)).toMatchObject({
+    endpoint: extra.endpoint,
+    userPoolId: extra.userPoolId,
+    clientId: extra.clientId,
+  });
 });

@@ -220,7 +220,8 @@ describe('blocks marked tested, run in a copy of the repository', () => {
 
   beforeAll(() => {
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-readme-'));
-    const skip = new Set(['node_modules', '.git', 'cdk.out']);
+    // The copy starts with no local stack: npm start provisions its own, in the copy's .local-stack.
+    const skip = new Set(['node_modules', '.git', 'cdk.out', '.local-stack']);
     fs.cpSync(ROOT, copy, { recursive: true, filter: (source) => !skip.has(path.basename(source)) || path.dirname(source) !== ROOT });
     fs.rmSync(path.join(copy, 'hasura-config', 'local.env'), { force: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
@@ -236,6 +237,8 @@ describe('blocks marked tested, run in a copy of the repository', () => {
     if (command === 'npm start') {
       await runUntilServingThenInterrupt(copy);
       expect(fs.existsSync(path.join(copy, 'hasura-config', 'local.env'))).toBe(true);
+      // The pool is kept for the next start, in the project's .local-stack.
+      expect(fs.existsSync(path.join(copy, '.local-stack', 'stack.json'))).toBe(true);
       return;
     }
     const result = spawnSync('bash', ['-c', command], { cwd: copy, env, encoding: 'utf8', timeout: 120_000 });

@@ -2,14 +2,17 @@
  * `npm start` leaves nothing behind, however it is stopped. The real `npm start` (npm from PATH)
  * runs in its own process group, as in a terminal; once it serves, every descendant process is
  * recorded from /proc, then one signal is sent. Within a bounded wait every recorded process must
- * be gone, the emulator's temporary directory removed and both ports free again.
+ * be gone, the temporary directory (the Lambda bundle) removed and both ports free again, while the
+ * state folder, where the emulator keeps the pool for the next start, stays.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REMOVE_ON_ORPHAN_ENV } from '../../bin/local/child-process';
 import { LOCAL_HOST } from '../../bin/local/local-stack';
 import { choosePort } from '../../bin/local/ports';
+import { readLocalStackState } from '../../hasura-config/local-stack-state';
 
 jest.setTimeout(90_000);
 
@@ -68,7 +71,9 @@ interface Run {
   processes: ProcessInfo[];
   /** The node process running bin/start.ts. */
   start: ProcessInfo;
-  workDir: string;
+  /** The temporary directory of the Lambda bundle. */
+  tempDir: string;
+  stateDir: string;
   ports: number[];
 }
 
@@ -77,7 +82,19 @@ let outDir: string;
 
 async function startServing(): Promise<Run> {
   const ports = [await choosePort(LOCAL_HOST, undefined, 0), await choosePort(LOCAL_HOST, undefined, 0)];
-  const args = ['start', '--', '--port', String(ports[0]), '--lambda-port', String(ports[1]), '--out', path.join(outDir, 'local.env')];
+  const stateDir = path.join(outDir, 'state');
+  const args = [
+    'start',
+    '--',
+    '--port',
+    String(ports[0]),
+    '--lambda-port',
+    String(ports[1]),
+    '--out',
+    path.join(outDir, 'local.env'),
+    '--state-dir',
+    stateDir,
+  ];
   const npm = spawn('npm', args, {
     cwd: ROOT,
     detached: true,
@@ -101,13 +118,18 @@ async function startServing(): Promise<Run> {
   });
   const processes = descendants(npm.pid!);
   const cognitoLocal = processes.find((p) => p.cmdline.includes('cognito-local/lib/bin/start.js'));
+  const lambdaHost = processes.find((p) => p.cmdline.includes('lambda-host.ts'));
   const start = processes.find((p) => p.pid === cognitoLocal?.ppid && p.cmdline.includes('bin/start.ts'));
-  if (!start || !cognitoLocal)
+  if (!start || !cognitoLocal || !lambdaHost)
     throw new Error(`unexpected process tree:\n${processes.map((p) => `${p.pid} <- ${p.ppid} ${p.cmdline}`).join('\n')}`);
-  // cognito-local runs in the temporary directory that holds its data and the Lambda bundle.
-  const workDir = fs.readlinkSync(`/proc/${cognitoLocal.pid}/cwd`);
-  expect(path.basename(workDir)).toMatch(/^hasura-cognito-local-/);
-  return { npm, output: () => output, processes, start, workDir, ports };
+  // cognito-local keeps its data in the state folder; the Lambda bundle is in a temporary directory, which the
+  // children remove if they outlive npm start.
+  expect(fs.readlinkSync(`/proc/${cognitoLocal.pid}/cwd`)).toBe(path.join(stateDir, 'cognito-local'));
+  const environ = fs.readFileSync(`/proc/${lambdaHost.pid}/environ`, 'utf8').split('\0');
+  const tempDir = environ.find((entry) => entry.startsWith(`${REMOVE_ON_ORPHAN_ENV}=`))!.slice(REMOVE_ON_ORPHAN_ENV.length + 1);
+  expect(path.basename(tempDir)).toMatch(/^hasura-cognito-local-/);
+  expect(fs.existsSync(tempDir)).toBe(true);
+  return { npm, output: () => output, processes, start, tempDir, stateDir, ports };
 }
 
 /** Polls until `done` holds, for at most ~10 s; the caller then asserts, so a failure shows what is left. */
@@ -124,7 +146,7 @@ afterEach(() => {
   for (const p of run?.processes ?? []) {
     if (running(p)) process.kill(p.pid, 'SIGKILL');
   }
-  if (run) fs.rmSync(run.workDir, { recursive: true, force: true });
+  if (run) fs.rmSync(run.tempDir, { recursive: true, force: true });
   fs.rmSync(outDir, { recursive: true, force: true });
   run = undefined;
 });
@@ -148,10 +170,10 @@ const cases: { name: string; signal: NodeJS.Signals; target: Target; closeOutput
 ];
 
 it.each(cases)(
-  '$name: every process, the temporary directory and the ports are released',
+  '$name: every process, the temporary directory and the ports are released; the state stays',
   async ({ signal, target, closeOutput, saysStopped }) => {
     run = await startServing();
-    const { npm, processes, start, workDir, ports } = run;
+    const { npm, processes, start, tempDir, stateDir, ports } = run;
     expect(processes.length).toBeGreaterThanOrEqual(4); // npm, bin/start.ts, the Lambda host, cognito-local
     if (closeOutput) {
       npm.stdout!.destroy();
@@ -161,10 +183,12 @@ it.each(cases)(
 
     await waitFor(
       async () =>
-        processes.every((p) => !running(p)) && !fs.existsSync(workDir) && (await portFree(ports[0])) && (await portFree(ports[1])),
+        processes.every((p) => !running(p)) && !fs.existsSync(tempDir) && (await portFree(ports[0])) && (await portFree(ports[1])),
     );
     expect(processes.filter(running).map((p) => `${p.pid} ${p.cmdline}`)).toEqual([]);
-    expect(fs.existsSync(workDir)).toBe(false);
+    expect(fs.existsSync(tempDir)).toBe(false);
+    expect(readLocalStackState(stateDir)?.endpoint).toBe(`http://${LOCAL_HOST}:${ports[0]}`);
+    expect(fs.readdirSync(path.join(stateDir, 'cognito-local', '.cognito', 'db'))).toContain('clients.json');
     for (const port of ports) expect(await portFree(port)).toBe(true);
     if (saysStopped) expect(run.output()).toContain(STOPPED);
   },

@@ -5,9 +5,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeDemoPasswords } from '../../../bin/local/demo-users';
 import { checkLocalEnvTarget, LOCAL_ENV_MARKER, writeLocalEnvFile } from '../../../bin/local/local-env-file';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from '../../../bin/local/start-text';
 import { failureReport, readOptions, validate } from '../../../bin/start';
+import { writeLocalStackState } from '../../../hasura-config/local-stack-state';
 import { ChildProcessError, InvalidInputError, JwksUnavailableError } from '../../../lambda/errors';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
@@ -23,10 +25,15 @@ describe('readOptions', () => {
     expect(readOptions([flag]).help).toBe(true);
   });
 
-  it('defaults: no --force, the repository cdk.json and hasura-config/local.env', () => {
+  it('defaults: no --force, no --reset, the repository cdk.json, hasura-config/local.env and .local-stack', () => {
     const options = readOptions([]);
-    expect(options).toMatchObject({ help: false, once: false, force: false });
+    expect(options).toMatchObject({ help: false, once: false, force: false, reset: false });
     expect(options.out).toBe(path.join(__dirname, '..', '..', '..', 'hasura-config', 'local.env'));
+    expect(options.stateDir).toBe(path.join(__dirname, '..', '..', '..', '.local-stack'));
+  });
+
+  it('resolves --state-dir against the working directory', () => {
+    expect(readOptions(['--state-dir', 'state', '--reset'])).toMatchObject({ stateDir: path.resolve('state'), reset: true });
   });
 
   it('resolves --out against the working directory', () => {
@@ -42,9 +49,20 @@ describe('readOptions', () => {
 
 describe('the usage', () => {
   it('names every option readOptions takes, and says what the local flow is', () => {
-    for (const flag of ['--once', '--port N', '--lambda-port N', '--cdk-json FILE', '--out FILE', '--force', '-h, --help'])
+    for (const flag of [
+      '--once',
+      '--reset',
+      '--port N',
+      '--lambda-port N',
+      '--cdk-json FILE',
+      '--out FILE',
+      '--force',
+      '--state-dir DIR',
+      '-h, --help',
+    ])
       expect(USAGE).toContain(flag);
     expect(USAGE).toContain('forge');
+    expect(USAGE).toContain('.local-stack');
   });
 });
 
@@ -60,6 +78,13 @@ describe('--out: npm start replaces only a file it wrote', () => {
     writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=second\n', false);
     expect(fs.readFileSync(out(), 'utf8')).toBe(`${LOCAL_ENV_MARKER}\nHASURA_GRAPHQL_JWT_SECRET=second\n`);
     expect(fs.statSync(out()).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves a file with the same content alone, so a Hasura reading it keeps its config', () => {
+    expect(writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=same\n', false)).toBe('written');
+    fs.utimesSync(out(), 1_000_000, 1_000_000);
+    expect(writeLocalEnvFile(out(), 'HASURA_GRAPHQL_JWT_SECRET=same\n', false)).toBe('unchanged');
+    expect(fs.statSync(out()).mtimeMs).toBe(1_000_000_000);
   });
 
   it('refuses a file it did not write, naming the file and --force, and leaves it as it was', () => {
@@ -118,8 +143,50 @@ describe('--out: npm start replaces only a file it wrote', () => {
     fs.writeFileSync(out(), '# mine\n');
     const cdkJson = path.join(dir, 'cdk.json');
     fs.writeFileSync(cdkJson, JSON.stringify({ context: { hasuraCognito: {} } }));
-    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out()]))).toThrow(InvalidInputError);
-    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), '--force']))).not.toThrow();
+    const state = ['--state-dir', path.join(dir, 'state')];
+    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), ...state]))).toThrow(InvalidInputError);
+    expect(() => validate(readOptions(['--cdk-json', cdkJson, '--out', out(), '--force', ...state]))).not.toThrow();
+  });
+});
+
+describe('the state, checked with the config before start-up', () => {
+  const cdkJson = () => {
+    const file = path.join(dir, 'cdk.json');
+    fs.writeFileSync(file, JSON.stringify({ context: { hasuraCognito: {} } }));
+    return file;
+  };
+  const options = (...extra: string[]) =>
+    readOptions(['--cdk-json', cdkJson(), '--out', path.join(dir, 'local.env'), '--state-dir', path.join(dir, 'state'), ...extra]);
+
+  it('finds none on a first start', () => {
+    expect(validate(options())).toEqual({ config: expect.anything() });
+  });
+
+  it('reads the state and the kept demo passwords of an earlier start', () => {
+    const state = {
+      version: 1,
+      endpoint: 'http://127.0.0.1:9229',
+      userPoolId: 'local_4DA54YKg',
+      clientId: '3ntdsv0cdiv1h0ahkxc6kn36hw',
+    } as const;
+    fs.mkdirSync(path.join(dir, 'state'));
+    writeLocalStackState(path.join(dir, 'state'), state);
+    expect(validate(options())).toMatchObject({ state, demoPasswords: undefined });
+    writeDemoPasswords(path.join(dir, 'state'), new Map([['reader@example.com', 'Abcdefgh1234aZ7!']]));
+    expect(validate(options()).demoPasswords).toEqual(new Map([['reader@example.com', 'Abcdefgh1234aZ7!']]));
+  });
+
+  it('refuses a state file it cannot read, naming it; --reset does not read it', () => {
+    fs.mkdirSync(path.join(dir, 'state'));
+    fs.writeFileSync(path.join(dir, 'state', 'stack.json'), '{');
+    expect(() => validate(options())).toThrow(`${path.join(dir, 'state', 'stack.json')}: expected the JSON npm start writes`);
+    expect(validate(options('--reset')).state).toBeUndefined();
+  });
+
+  it('refuses a --state-dir npm start did not make, even with --reset', () => {
+    fs.mkdirSync(path.join(dir, 'state'));
+    fs.writeFileSync(path.join(dir, 'state', 'mine.txt'), '');
+    expect(() => validate(options('--reset'))).toThrow(/^--state-dir .*: expected a folder npm start made for its state/);
   });
 });
 
