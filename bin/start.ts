@@ -13,13 +13,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { render } from '../hasura-config/formats';
+import { generatePassword, projectPasswordPolicy } from '../hasura-config/password';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
 import { ChildProcessError, InvalidInputError } from '../lambda/errors';
 import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
 import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
-import { generatePassword, type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
+import { type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
 import { type StopRequests, watchStopRequests } from './local/stop-requests';
 
@@ -133,7 +134,7 @@ async function showFlow(
   print(`Hasura config      ${shownPath(options.out)} (HASURA_GRAPHQL_JWT_SECRET)\n`);
 
   for (const user of users) {
-    const password = generatePassword(config.passwordMinLength);
+    const password = generatePassword(projectPasswordPolicy(config.passwordMinLength));
     await stack.createUser({ email: user.email, password, groups: user.groups, attributes });
     const tokens = await stack.signIn(user.email, password);
     const idToken = tokens.IdToken;
