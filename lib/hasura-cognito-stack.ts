@@ -32,6 +32,11 @@ export class HasuraCognitoStack extends Stack {
       value: auth.hasuraJwtSecret(),
       description: 'Value for HASURA_GRAPHQL_JWT_SECRET',
     });
+    new CfnOutput(this, STACK_OUTPUTS.groupRoles, {
+      value: JSON.stringify(config.claims.groupRoles),
+      description: 'Cognito group -> Hasura role (JSON)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.tokenUse, { value: config.claims.tokenUse, description: 'The token that carries the Hasura claims' });
     const machineClients = Object.values(auth.machineClients);
     if (machineClients.length > 0) {
       new CfnOutput(this, STACK_OUTPUTS.machineClientIds, {
