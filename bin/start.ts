@@ -9,16 +9,16 @@
  * `exec node --require tsx/cjs bin/start.ts`, so this one process is npm's child: no shell or tsx
  * relay in between that could die and leave it running. Its children exit with it (child-process.ts).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCdkJsonStackConfig } from '../hasura-config/cdk-json';
 import { render } from '../hasura-config/formats';
 import { generatePassword, projectPasswordPolicy } from '../hasura-config/password';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
 import { ChildProcessError, InvalidInputError } from '../lambda/errors';
-import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+import type { StackConfig } from '../lib/stack-config';
 import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
 import { type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, USAGE, userLine } from './local/start-text';
@@ -79,13 +79,7 @@ export function readOptions(argv: string[]): StartOptions {
 
 /** The `hasuraCognito` block of a cdk.json, validated like `cdk synth` validates it. */
 export function readStackConfig(cdkJsonPath: string): StackConfig {
-  let cdkJson: { context?: Record<string, unknown> };
-  try {
-    cdkJson = JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8'));
-  } catch (error) {
-    throw new InvalidInputError(`--cdk-json ${shownPath(cdkJsonPath)}`, 'a readable JSON file', (error as Error).message);
-  }
-  return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
+  return readCdkJsonStackConfig(cdkJsonPath, `--cdk-json ${shownPath(cdkJsonPath)}`);
 }
 
 /** Everything that can be checked before a process starts: the config, and that `--out` may be written. */

@@ -66,10 +66,14 @@ describe("parseStackOutputs: the stack's HasuraJwtSecret output", () => {
 
 describe('parseStackOutputs: the GroupRoles and TokenUse outputs', () => {
   const base = { UserPoolId: 'us-east-1_EXAMPLE', UserPoolClientId: '1example', Region: 'us-east-1' };
-  const parse = (extra: Record<string, unknown>) => parseStackOutputs(JSON.stringify({ HasuraCognito: { ...base, ...extra } }), 'f', undefined);
+  const parse = (extra: Record<string, unknown>) =>
+    parseStackOutputs(JSON.stringify({ HasuraCognito: { ...base, ...extra } }), 'f', undefined);
 
   it('reads the fixtures: the map and the token use, as the stack wrote them', () => {
-    expect(parseStackOutputs(readText(OUTPUTS_FIXTURE), 'f', undefined)).toMatchObject({ groupRoles: { admins: 'admin' }, tokenUse: 'access' });
+    expect(parseStackOutputs(readText(OUTPUTS_FIXTURE), 'f', undefined)).toMatchObject({
+      groupRoles: { admins: 'admin' },
+      tokenUse: 'access',
+    });
   });
 
   it('is undefined for a stack deployed before the outputs existed', () => {
@@ -77,7 +81,11 @@ describe('parseStackOutputs: the GroupRoles and TokenUse outputs', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['GroupRoles that is not JSON', { GroupRoles: '{' }, 'output GroupRoles: expected a JSON object of group names to roles, found text that is not JSON'],
+    [
+      'GroupRoles that is not JSON',
+      { GroupRoles: '{' },
+      'output GroupRoles: expected a JSON object of group names to roles, found text that is not JSON',
+    ],
     ['GroupRoles that is an array', { GroupRoles: '[]' }, 'output GroupRoles: expected an object, found []'],
     ['a role with surrounding spaces', { GroupRoles: '{"admins":" admin"}' }, 'output GroupRoles.admins: expected a role name'],
     ['a group name with a space', { GroupRoles: '{"a b":"x"}' }, 'output GroupRoles["a b"]: expected a Cognito group name'],

@@ -76,7 +76,8 @@ describe('checkPassword', () => {
   };
 
   it('names the rule broken, never the password', () => {
-    const rules = 'a password the pool accepts (at least 12 characters, with a lower-case letter, an upper-case letter, a digit and a special character)';
+    const rules =
+      'a password the pool accepts (at least 12 characters, with a lower-case letter, an upper-case letter, a digit and a special character)';
     expect(refused('Short1!a')).toBe(`--password -: expected ${rules}, found 8 characters`);
     expect(refused('alllowercase1!')).toBe(`--password -: expected ${rules}, found no upper-case letter`);
     expect(refused('ALLUPPERCASE1!')).toBe(`--password -: expected ${rules}, found no lower-case letter`);
@@ -92,6 +93,8 @@ describe('checkPassword', () => {
 
   it('describes a policy without classes', () => {
     expect(describePasswordPolicy(passwordPolicyOf({ MinimumLength: 6 }))).toBe('at least 6 characters');
-    expect(describePasswordPolicy({ ...passwordPolicyOf({ MinimumLength: 6 }), requireNumbers: true })).toBe('at least 6 characters, with a digit');
+    expect(describePasswordPolicy({ ...passwordPolicyOf({ MinimumLength: 6 }), requireNumbers: true })).toBe(
+      'at least 6 characters, with a digit',
+    );
   });
 });

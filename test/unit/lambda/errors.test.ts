@@ -2,12 +2,16 @@ import * as errorModule from '../../../lambda/errors';
 import {
   ChildProcessError,
   ClaimsTooLargeError,
+  CognitoRequestFailedError,
+  CognitoServiceError,
   HasuraCognitoError,
   InvalidInputError,
   JwksUnavailableError,
+  LocalStackNotServingError,
   MissingUserIdError,
   OutputExistsError,
   PortUnavailableError,
+  SignInChallengeError,
   SignInRejectedError,
   TokenUncheckableError,
   UnsupportedEventError,
@@ -15,6 +19,11 @@ import {
 
 /** A subclass that sets no name of its own: what a forgetful subclass of an abstract class would show. */
 class UnnamedRootError extends HasuraCognitoError {
+  constructor() {
+    super('message', 'something', 'something else');
+  }
+}
+class UnnamedRequestError extends CognitoRequestFailedError {
   constructor() {
     super('message', 'something', 'something else');
   }
@@ -41,6 +50,14 @@ const INSTANCES: Record<string, HasuraCognitoError> = {
   TokenUncheckableError: new TokenUncheckableError('Invalid JWT header'),
   ChildProcessError: new ChildProcessError('cognito-local was not ready within 100 ms', 'ready within 100 ms', 'not ready'),
   PortUnavailableError: new PortUnavailableError(9229, '127.0.0.1', 'EADDRINUSE'),
+  CognitoRequestFailedError: new UnnamedRequestError(),
+  CognitoServiceError: new CognitoServiceError(
+    'AdminCreateUser',
+    'UsernameExistsException',
+    'An account with the given email already exists.',
+  ),
+  SignInChallengeError: new SignInChallengeError('SOFTWARE_TOKEN_MFA', 'a code from an authenticator app'),
+  LocalStackNotServingError: new LocalStackNotServingError('no .local-stack/stack.json'),
 };
 
 describe('every error class of lambda/errors.ts', () => {
