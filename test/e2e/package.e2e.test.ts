@@ -137,12 +137,15 @@ handler(JSON.parse(require('fs').readFileSync(0, 'utf8'))).then((r) => process.s
   expect(hasura['x-hasura-user-id']).toBe(JSON.parse(event).request.userAttributes.sub);
 });
 
-test.each(['hasura-config', 'check-token'])('the installed %s bin runs the compiled code', (bin) => {
-  const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/^Usage: /);
-});
+test.each(['hasura-config', 'check-token', 'hasura-cognito-users', 'hasura-cognito-token'])(
+  'the installed %s bin runs the compiled code',
+  (bin) => {
+    const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: /);
+  },
+);
 
 test('start-up of the installed hasura-config --help against node -e 0 (printed, never asserted)', () => {
   const median = (file: string, args: string[]) => {
