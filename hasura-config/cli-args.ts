@@ -46,13 +46,7 @@ export const POOL_OPTIONS: OptionSpecs = {
 
 /** util.parseArgs, with our own one-line messages; no positionals, no repeated single options. */
 export function parseOptions(argv: readonly string[], specs: OptionSpecs): OptionValues {
-  const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
-  for (const token of tokens) {
-    if (token.kind === 'positional')
-      throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
-    if (token.kind === 'option-terminator') throw new InvalidInputError('--', 'options only', 'an option terminator');
-  }
-  return parseArguments(argv, specs).values;
+  return parseTokens(argv, specs, false).values;
 }
 
 /**
@@ -60,15 +54,29 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
  * as parseOptions checks them, and the positional arguments in order (after `--`, everything is one).
  */
 export function parseArguments(argv: readonly string[], specs: OptionSpecs): { values: OptionValues; positionals: string[] } {
+  return parseTokens(argv, specs, true);
+}
+
+/** The first problem in argument order is the one reported. */
+function parseTokens(
+  argv: readonly string[],
+  specs: OptionSpecs,
+  allowPositionals: boolean,
+): { values: OptionValues; positionals: string[] } {
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'positional') {
+      if (!allowPositionals)
+        throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
       positionals.push(token.value);
       continue;
     }
-    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'option-terminator') {
+      if (!allowPositionals) throw new InvalidInputError('--', 'options only', 'an option terminator');
+      continue;
+    }
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (spec === undefined) throw new InvalidInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
     if (spec.type === 'boolean') {
