@@ -12,20 +12,21 @@
  * `exec node --require tsx/cjs bin/start.ts`, so this one process is npm's child: no shell or tsx
  * relay in between that could die and leave it running. Its children exit with it (child-process.ts).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminGetUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { readCdkJsonStackConfig } from '../hasura-config/cdk-json';
 import { render } from '../hasura-config/formats';
 import { type LocalStackState, localStateDir, readLocalStackState } from '../hasura-config/local-stack-state';
+import { generatePassword, projectPasswordPolicy } from '../hasura-config/password';
 import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
 import { ChildProcessError, InvalidInputError } from '../lambda/errors';
-import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY, type StackConfig } from '../lib/stack-config';
+import type { StackConfig } from '../lib/stack-config';
 import { type DemoUser, demoAttributes, demoUsers, demoUsersFile, readDemoPasswords, writeDemoPasswords } from './local/demo-users';
 import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
-import { generatePassword, type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
+import { type LocalStack, localClaimsConfig, startLocalStack } from './local/local-stack';
 import { FORGEABLE_NOTICE, hasuraHeading, hasuraHint, keptPasswordsNote, onceNote, stateLines, USAGE, userLine } from './local/start-text';
 import { checkStateFolder, RESET_REMEDY, resetStateFolder } from './local/state-folder';
 import { type StopRequests, watchStopRequests } from './local/stop-requests';
@@ -93,13 +94,7 @@ export function readOptions(argv: string[]): StartOptions {
 
 /** The `hasuraCognito` block of a cdk.json, validated like `cdk synth` validates it. */
 export function readStackConfig(cdkJsonPath: string): StackConfig {
-  let cdkJson: { context?: Record<string, unknown> };
-  try {
-    cdkJson = JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8'));
-  } catch (error) {
-    throw new InvalidInputError(`--cdk-json ${shownPath(cdkJsonPath)}`, 'a readable JSON file', (error as Error).message);
-  }
-  return parseStackConfig(cdkJson.context?.[STACK_CONFIG_CONTEXT_KEY], STACK_CONFIG_CONTEXT_KEY);
+  return readCdkJsonStackConfig(cdkJsonPath, `--cdk-json ${shownPath(cdkJsonPath)}`);
 }
 
 /** What start-up checks before a process starts. */
@@ -154,7 +149,7 @@ async function demoUsersWithPasswords(
       users.push({ user, password: known, created: false });
       continue;
     }
-    const password = generatePassword(config.passwordMinLength);
+    const password = generatePassword(projectPasswordPolicy(config.passwordMinLength));
     try {
       await stack.createUser({ email: user.email, password, groups: user.groups, attributes: demoAttributes(config) });
     } catch (error) {

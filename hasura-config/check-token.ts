@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], io: CheckTokenIo): Promise<n
 /** `--token -`: the one token on standard input. */
 async function readTokenFromStdin(io: CliIo): Promise<string> {
   if (io.readStdin === undefined) throw new InvalidInputError('--token -', 'a readable standard input', 'none');
-  const text = (await io.readStdin()).trim();
+  const text = (await io.readStdin('the token')).trim();
   if (text === '') throw new InvalidInputError('--token -', 'a JWT on standard input', 'nothing');
   if (Buffer.byteLength(text) > MAX_STDIN_BYTES) {
     throw new InvalidInputError('--token -', `a JWT of at most ${MAX_STDIN_BYTES} bytes on standard input`, 'more');

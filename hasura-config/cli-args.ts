@@ -46,12 +46,37 @@ export const POOL_OPTIONS: OptionSpecs = {
 
 /** util.parseArgs, with our own one-line messages; no positionals, no repeated single options. */
 export function parseOptions(argv: readonly string[], specs: OptionSpecs): OptionValues {
+  return parseTokens(argv, specs, false).values;
+}
+
+/**
+ * util.parseArgs for commands that take arguments (`users create <email>`): the options, checked
+ * as parseOptions checks them, and the positional arguments in order (after `--`, everything is one).
+ */
+export function parseArguments(argv: readonly string[], specs: OptionSpecs): { values: OptionValues; positionals: string[] } {
+  return parseTokens(argv, specs, true);
+}
+
+/** The first problem in argument order is the one reported. */
+function parseTokens(
+  argv: readonly string[],
+  specs: OptionSpecs,
+  allowPositionals: boolean,
+): { values: OptionValues; positionals: string[] } {
   const { tokens } = parseArgs({ args: [...argv], options: specs, strict: false, allowPositionals: true, tokens: true });
   const values: OptionValues = {};
+  const positionals: string[] = [];
   for (const token of tokens) {
-    if (token.kind === 'positional')
-      throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
-    if (token.kind === 'option-terminator') throw new InvalidInputError('--', 'options only', 'an option terminator');
+    if (token.kind === 'positional') {
+      if (!allowPositionals)
+        throw new InvalidInputError(`argument ${quoted(token.value)}`, 'an option such as --region', 'a bare argument');
+      positionals.push(token.value);
+      continue;
+    }
+    if (token.kind === 'option-terminator') {
+      if (!allowPositionals) throw new InvalidInputError('--', 'options only', 'an option terminator');
+      continue;
+    }
     const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
     if (spec === undefined) throw new InvalidInputError(token.rawName, 'a known option (see --help)', 'an unknown option');
     if (spec.type === 'boolean') {
@@ -69,7 +94,30 @@ export function parseOptions(argv: readonly string[], specs: OptionSpecs): Optio
       values[token.name] = token.value;
     }
   }
-  return values;
+  return { values, positionals };
+}
+
+// The WHATWG HTML form of a valid e-mail address (what a frontend's <input type="email"> accepts),
+// at most 254 characters (RFC 5321's limit on a path, less its brackets).
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** A user's email, which is also their username (the pools sign in with email); checked before any request. */
+export function checkEmail(email: string, subject: string): string {
+  if (email.length > 254 || !EMAIL.test(email))
+    throw new InvalidInputError(subject, 'an email address such as alice@example.com', quoted(email));
+  return email;
+}
+
+/** A Cognito group name as the Lambda's config accepts one in groupRoles. */
+export function checkGroupName(group: string, subject: string): string {
+  try {
+    parseClaimsConfig({ groupRoles: { [group]: 'role' } }, 'options');
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new InvalidInputError(subject, error.expected, error.found);
+    throw error;
+  }
+  return group;
 }
 
 export function stringOption(values: OptionValues, name: string): string | undefined {

@@ -1,9 +1,12 @@
 /**
  * Reads the file written by `cdk deploy --outputs-file`: `{ "<StackName>": { "<OutputName>": "..." } }`.
  * The output names are the contract with the CDK stack, `STACK_OUTPUTS` (lib/stack-outputs.ts);
- * the machine client ids output exists only when machine clients do ("id1,id2").
+ * the machine client ids output exists only when machine clients do ("id1,id2"). GroupRoles and
+ * TokenUse are read when present: stacks deployed before they existed lack them, and only the
+ * commands that need them (users, token) ask for a redeploy.
  */
 import { readFileSync } from 'node:fs';
+import { parseClaimsConfig, type TokenUse } from '../lambda/claims-config';
 import { InvalidInputError } from '../lambda/errors';
 import { type HasuraJwtSecret, parseHasuraJwtSecret } from '../lib/hasura-jwt-secret';
 import { DEFAULT_STACK_NAME } from '../lib/stack-config';
@@ -19,6 +22,10 @@ export interface StackOutputs {
   readonly clientIds: readonly string[];
   /** The stack's own Hasura JWT config, validated; `undefined` when the output is absent. */
   readonly hasuraJwtSecret: HasuraJwtSecret | undefined;
+  /** Cognito group -> Hasura role, validated as the Lambda validates its config; `undefined` when the output is absent. */
+  readonly groupRoles: Readonly<Record<string, string>> | undefined;
+  /** The token that carries the Hasura claims; `undefined` when the output is absent. */
+  readonly tokenUse: TokenUse | undefined;
 }
 
 /** Reads and validates `path`; `stack` picks a stack (default: the only one, or HasuraCognito). */
@@ -85,7 +92,34 @@ export function parseStackOutputs(text: string, path: string, stack: string | un
     }
     hasuraJwtSecret = parseHasuraJwtSecret(parsed, secretAt);
   }
-  return { stackName, region, userPoolId, clientIds, hasuraJwtSecret };
+  const claimsAt = (name: string) => `${at} output ${name}`;
+  let groupRoles: Readonly<Record<string, string>> | undefined;
+  if (outputs[STACK_OUTPUTS.groupRoles] !== undefined) {
+    const text = read(STACK_OUTPUTS.groupRoles);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new InvalidInputError(claimsAt(STACK_OUTPUTS.groupRoles), 'a JSON object of group names to roles', 'text that is not JSON');
+    }
+    groupRoles = claimsField({ groupRoles: parsed }, claimsAt(STACK_OUTPUTS.groupRoles)).groupRoles;
+  }
+  const tokenUse =
+    outputs[STACK_OUTPUTS.tokenUse] === undefined
+      ? undefined
+      : claimsField({ tokenUse: read(STACK_OUTPUTS.tokenUse) }, claimsAt(STACK_OUTPUTS.tokenUse)).tokenUse;
+  return { stackName, region, userPoolId, clientIds, hasuraJwtSecret, groupRoles, tokenUse };
+}
+
+/** One field of the claims config, checked by the Lambda's own parser; errors name the output, not the field. */
+function claimsField(fields: Record<string, unknown>, subject: string) {
+  try {
+    return parseClaimsConfig(fields, 'output');
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const rest = error.field.replace(/^output\.[a-zA-Z]+/, '');
+    throw new InvalidInputError(`${subject}${rest}`, error.expected, error.found);
+  }
 }
 
 function pickStack(names: readonly string[], wanted: string | undefined, subject: string): string {

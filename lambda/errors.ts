@@ -147,6 +147,68 @@ export class ExistingPoolRefusedError extends HasuraCognitoError {
   }
 }
 
+// --- The users and token commands: what Cognito answered -----------------------------------------
+
+/**
+ * A request to Cognito failed: the service refused it (a wrong password, an unknown user, a group
+ * that does not exist, missing permissions) or it could not be sent (no credentials, no network).
+ * The CLIs print it as one line and exit 1: the arguments were fine, the operation was not.
+ */
+export abstract class CognitoRequestFailedError extends HasuraCognitoError {
+  protected constructor(message: string, expected: string, found: string) {
+    super(message, expected, found);
+    this.name = 'CognitoRequestFailedError';
+  }
+}
+
+/** Cognito (or the SDK sending to it) answered an operation with an error: `AdminCreateUser: UsernameExistsException: …`. */
+export class CognitoServiceError extends CognitoRequestFailedError {
+  /** The operation, such as `AdminCreateUser` or `sign-in`. */
+  readonly operation: string;
+  /** The error's name as the service or SDK gives it, such as `NotAuthorizedException`. */
+  readonly errorName: string;
+  /** The error's own message. */
+  readonly reason: string;
+
+  constructor(operation: string, errorName: string, reason: string) {
+    super(`${operation}: ${errorName}: ${reason}`, `${operation} to succeed`, `${errorName}: ${reason}`);
+    this.name = 'CognitoServiceError';
+    this.operation = operation;
+    this.errorName = errorName;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The sign-in answered a challenge the token command cannot answer (an MFA code, a new password,
+ * a custom challenge): a frontend has to complete it.
+ */
+export class SignInChallengeError extends CognitoRequestFailedError {
+  readonly challenge: string;
+
+  constructor(challenge: string, what: string) {
+    super(
+      `the sign-in asks for ${what} (challenge ${challenge}), which this command cannot answer; complete it in a frontend, or use a user without it`,
+      'tokens',
+      `the challenge ${challenge}`,
+    );
+    this.name = 'SignInChallengeError';
+    this.challenge = challenge;
+  }
+}
+
+/** `--local` while no emulator serves the local stack's pool: the file npm start writes is missing, or nothing answers at its endpoint. */
+export class LocalStackNotServingError extends HasuraCognitoError {
+  constructor(reason: string) {
+    super(
+      `nothing is serving the local stack (${reason}): run npm start, and keep it running`,
+      'npm start serving the local stack',
+      reason,
+    );
+    this.name = 'LocalStackNotServingError';
+  }
+}
+
 // --- npm start's local flow ----------------------------------------------------------------------
 
 /**

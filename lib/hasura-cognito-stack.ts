@@ -35,6 +35,11 @@ export class HasuraCognitoStack extends Stack {
       value: auth.hasuraJwtSecret,
       description: 'Value for HASURA_GRAPHQL_JWT_SECRET',
     });
+    new CfnOutput(this, STACK_OUTPUTS.groupRoles, {
+      value: JSON.stringify(auth.config.claims.groupRoles),
+      description: 'Cognito group -> Hasura role (JSON)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.tokenUse, { value: auth.config.claims.tokenUse, description: 'The token that carries the Hasura claims' });
     const machineClients = Object.values(auth.machineClients);
     if (machineClients.length > 0) {
       new CfnOutput(this, STACK_OUTPUTS.machineClientIds, {

@@ -11,6 +11,10 @@ export const STACK_OUTPUTS = {
   issuer: 'Issuer',
   jwksUrl: 'JwksUrl',
   hasuraJwtSecret: 'HasuraJwtSecret',
+  /** The `groupRoles` map as JSON: Cognito group name -> the Hasura role it gives (the users command shows it). */
+  groupRoles: 'GroupRoles',
+  /** Which token carries the Hasura claims, "access" or "id" (the token command prints that one). */
+  tokenUse: 'TokenUse',
   /** Only when machine clients are configured: their ids, comma-separated, in config order. */
   machineClientIds: 'MachineClientIds',
 } as const;

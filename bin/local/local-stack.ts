@@ -12,7 +12,6 @@
  * `tokenUse: id` and `claimsFormat: stringified_json` here; `localClaimsConfig` says what changed.
  */
 
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -117,12 +116,6 @@ export function localClaimsConfig(claims: ClaimsConfig): { claims: ClaimsConfig;
   if (claims.tokenUse !== 'id') changes.push(`tokenUse "${claims.tokenUse}" -> "id"`);
   if (claims.claimsFormat !== 'stringified_json') changes.push(`claimsFormat "${claims.claimsFormat}" -> "stringified_json"`);
   return { claims: { ...claims, tokenUse: 'id', claimsFormat: 'stringified_json' }, changes };
-}
-
-/** A password that satisfies the pool's policy: every character class, random, printable. */
-export function generatePassword(minLength: number): string {
-  const random = randomBytes(Math.max(minLength, 16)).toString('base64url').replace(/[-_]/g, '');
-  return `${random}aZ7!`;
 }
 
 const passwordPolicy = (config: StackConfig): PasswordPolicyType => ({

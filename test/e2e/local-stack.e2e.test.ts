@@ -12,11 +12,12 @@ import * as path from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { LOCAL_ENV_MARKER } from '../../bin/local/local-env-file';
-import { generatePassword, LOCAL_HOST, type LocalStack, startLocalStack } from '../../bin/local/local-stack';
+import { LOCAL_HOST, type LocalStack, startLocalStack } from '../../bin/local/local-stack';
 import { choosePort } from '../../bin/local/ports';
 import { main as checkTokenMain } from '../../hasura-config/check-token';
 import { render } from '../../hasura-config/formats';
 import { readLocalStackState } from '../../hasura-config/local-stack-state';
+import { generatePassword, projectPasswordPolicy } from '../../hasura-config/password';
 import { poolTargetFromIds } from '../../hasura-config/pool-target';
 import { checkToken, type TokenCheck } from '../../hasura-config/token-check';
 import { httpAndHttpsFetcher } from '../../hasura-config/verify-signature';
@@ -31,8 +32,8 @@ const config = parseStackConfig({
   groupRoles: { admins: 'admin' },
   sessionVariables: { 'x-hasura-org-id': 'custom:org_id' },
 });
-const reader = { email: 'reader@example.com', password: generatePassword(12) };
-const admin = { email: 'admin@example.com', password: generatePassword(12) };
+const reader = { email: 'reader@example.com', password: generatePassword(projectPasswordPolicy(12)) };
+const admin = { email: 'admin@example.com', password: generatePassword(projectPasswordPolicy(12)) };
 
 let stack: LocalStack;
 /** The state folders of the stacks started here (never the repository's .local-stack). */

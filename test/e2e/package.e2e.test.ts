@@ -200,7 +200,7 @@ test('an imported pool gets the trigger through the attachment, whose handler is
   expect(shipped.filter((dir) => isShippedBundle(dir, 'pool-trigger-bundle'))).toHaveLength(1);
 });
 
-test.each(['hasura-config', 'check-token'])('the installed %s bin runs the compiled code', (bin) => {
+test.each(['hasura-config', 'check-token', 'hasura-cognito-users', 'hasura-cognito-token'])('the installed %s bin runs the compiled code', (bin) => {
   const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);

@@ -10,6 +10,8 @@
  *              golden-tested
  *   sh package a consumer's install of the published package, which the package e2e test does
  *              with the packed tarball: here each command must be exactly that install
+ *   sh local   needs `npm start` serving in another terminal; checked against the commands' help
+ *              as for aws (test/e2e/users-token.e2e.test.ts runs the same commands on a served stack)
  * A block without a marker fails the test, so a new command cannot slip in unproven.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,7 +27,7 @@ import { choosePort } from '../../bin/local/ports';
 jest.setTimeout(180_000);
 
 const ROOT = path.join(__dirname, '..', '..');
-const MARKERS = ['tested', 'ci', 'aws', 'docker', 'package'] as const;
+const MARKERS = ['tested', 'ci', 'aws', 'docker', 'package', 'local'] as const;
 type Marker = (typeof MARKERS)[number];
 
 interface ShellBlock {
@@ -127,7 +129,7 @@ it('has git ignore every file its commands tell a user to generate', () => {
   expect(notIgnored).toEqual([]);
 });
 
-it('uses only subcommands and flags that exist in the blocks marked aws', async () => {
+it('uses only subcommands and flags that exist in the blocks marked aws or local', async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   // Each help text is asked for once, and all of them at the same time: every one starts a CLI.
   const helps = new Map<string, Promise<{ status: number | null; stdout: string }>>();
@@ -137,11 +139,15 @@ it('uses only subcommands and flags that exist in the blocks marked aws', async 
     return helps.get(key)!;
   };
   const checks = blocks
-    .filter((b) => b.marker === 'aws')
+    .filter((b) => b.marker === 'aws' || b.marker === 'local')
     .flatMap((b) => b.commands)
     .map(async (line) => {
-      // `printf '%s' "$TOKEN" | npm run -s …`: the command checked is the one the pipe feeds.
-      const command = line.split(' | ').at(-1)!;
+      // `printf '%s' "$TOKEN" | npm run -s …`: the command checked is the one the pipe feeds;
+      // `TOKEN=$(npm run -s …)`: the command whose output is kept.
+      const command = line
+        .split(' | ')
+        .at(-1)!
+        .replace(/^[A-Z_]+=\$\((.*)\)$/, '$1');
       const words = command.split(/\s+/).filter((w) => w !== '-s');
       const flags = words.filter((w) => w.startsWith('--') && w !== '--');
       if (words[0] === 'aws') {

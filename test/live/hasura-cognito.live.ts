@@ -4,9 +4,11 @@
  *
  * With no usable AWS credentials it prints one line saying it was skipped and why, and exits 0.
  * With credentials it deploys a throwaway stack `HasuraCognitoLive<8 hex>` with the real CDK CLI
- * (RemovalPolicy DESTROY), creates two users with the admin API, signs them in, verifies their
- * tokens with aws-jwt-verify's CognitoJwtVerifier, runs check-token in-process on the access and ID
- * tokens, refreshes a session, and destroys the stack in a `finally`, on failure and on Ctrl-C
+ * (RemovalPolicy DESTROY), creates two users with the admin API, lists them with `npm run users`,
+ * signs them in with `npm run token` (SRP, as a frontend does: the app client allows no
+ * USER_PASSWORD_AUTH), verifies their tokens with aws-jwt-verify's CognitoJwtVerifier, runs
+ * check-token in-process on the access and ID tokens, refreshes a session, and destroys the stack
+ * in a `finally`, on failure and on Ctrl-C
  * too. Every step prints its duration. Exit: 0 passed (or skipped), 1 failed or the stack could
  * not be destroyed (the command to remove it is printed), 130 interrupted.
  *
@@ -161,6 +163,24 @@ function cdk(
   });
 }
 
+/** `npm run -s <script> -- <args>` in this repository, `input` on its standard input: its exit code and output. */
+function npmRun(script: string, args: readonly string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 interface LiveUser {
   readonly email: string;
   readonly password: string;
@@ -249,16 +269,14 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
       }
     });
 
-    const signIn = (user: LiveUser) =>
-      cognito
-        .send(
-          new InitiateAuthCommand({
-            ClientId: outputs.clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-          }),
-        )
-        .then((result) => tokensOf(result, `sign-in of ${user.email}`));
+    const target = ['--outputs', outputsFile, '--stack', stackName];
+    /** The three tokens of a sign-in through the real `npm run token --all` process (SRP against the deployed pool). */
+    const signIn = async (user: LiveUser): Promise<Tokens> => {
+      const result = await npmRun('token', [user.email, '--password', '-', '--all', ...target], `${user.password}\n`);
+      assert.equal(result.code, 0, `npm run token ${user.email} --all: exit ${result.code}: ${result.stderr}`);
+      const tokens = JSON.parse(result.stdout) as { idToken: string; accessToken: string; refreshToken: string };
+      return { AccessToken: tokens.accessToken, IdToken: tokens.idToken, RefreshToken: tokens.refreshToken };
+    };
 
     const accessVerifier = CognitoJwtVerifier.create({ userPoolId: outputs.userPoolId, tokenUse: 'access', clientId: outputs.clientId });
     const idVerifier = CognitoJwtVerifier.create({ userPoolId: outputs.userPoolId, tokenUse: 'id', clientId: outputs.clientId });
@@ -308,8 +326,21 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
       assert.ok(result.out.includes(message), `check-token output should contain ${JSON.stringify(message)}:\n${result.out}`);
     };
 
+    await steps.run('npm run users -- list: each user with their groups and the roles those give', async () => {
+      const result = await npmRun('users', ['list', ...target]);
+      assert.equal(result.code, 0, `npm run users -- list: exit ${result.code}: ${result.stderr}`);
+      assert.match(result.stdout, new RegExp(`^${grouped.email} +CONFIRMED +${LIVE_GROUP} +${LIVE_ROLE}$`, 'm'), result.stdout);
+      assert.match(result.stdout, new RegExp(`^${plain.email} +CONFIRMED +- +-$`, 'm'), result.stdout);
+    });
+
     // The plain user: only the default role.
-    const plainTokens = await steps.run('sign in the plain user (USER_PASSWORD_AUTH)', () => signIn(plain));
+    const plainTokens = await steps.run('sign in the plain user (npm run token --all: SRP)', () => signIn(plain));
+    await steps.run('npm run token prints only the access token (tokenUse access), for TOKEN=$(…)', async () => {
+      const result = await npmRun('token', [plain.email, '--password', '-', ...target], `${plain.password}\n`);
+      assert.equal(result.code, 0, `npm run token: exit ${result.code}: ${result.stderr}`);
+      assert.match(result.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/, 'stdout is one token and a newline');
+      await accessVerifier.verify(result.stdout.trim());
+    });
     await steps.run('verify the plain user’s access and ID tokens (CognitoJwtVerifier)', () =>
       verify(plainTokens, plain, [LIVE_DEFAULT_ROLE]),
     );
@@ -322,7 +353,7 @@ async function deployAndCheck(run: CdkRun, outputsFile: string, steps: Steps, in
     );
 
     // The grouped user: the mapped role as well.
-    const groupedTokens = await steps.run('sign in the grouped user (USER_PASSWORD_AUTH)', () => signIn(grouped));
+    const groupedTokens = await steps.run('sign in the grouped user (npm run token --all: SRP)', () => signIn(grouped));
     const first = await steps.run('verify the grouped user’s access and ID tokens (CognitoJwtVerifier)', () =>
       verify(groupedTokens, grouped, [LIVE_DEFAULT_ROLE, LIVE_ROLE]),
     );

@@ -25,15 +25,16 @@ export function liveStackName(suffix: string = randomBytes(4).toString('hex')): 
 
 /**
  * The `hasuraCognito` block for the throwaway stack. `removalPolicy: destroy` turns deletion
- * protection off so `cdk destroy` removes the pool and its users; `passwordAuth` allows
- * USER_PASSWORD_AUTH (no SRP client needed); logs are kept one day. Everything else (tokenUse
+ * protection off so `cdk destroy` removes the pool and its users; `passwordAuth` stays off, as by
+ * default: the suite signs in with SRP through `npm run token`, as a frontend does; logs are kept
+ * one day. Everything else (tokenUse
  * access, stringified JSON claims, the Essentials plan) is the project default.
  */
 export function liveStackContext(stackName: string): Record<string, unknown> {
   return {
     stackName,
     removalPolicy: 'destroy',
-    passwordAuth: true,
+    passwordAuth: false,
     logRetentionDays: 1,
     customAttributes: [LIVE_ORG_ATTRIBUTE],
     groupRoles: { [LIVE_GROUP]: LIVE_ROLE },

@@ -82,10 +82,12 @@ test.concurrent('the app synthesizes the configured stack offline', async () => 
   expect(result.status).toBe(0);
   const template = JSON.parse(fs.readFileSync(path.join(result.outdir, 'AuthTest.template.json'), 'utf8'));
   expect(Object.keys(template.Outputs).sort()).toEqual([
+    'GroupRoles',
     'HasuraJwtSecret',
     'Issuer',
     'JwksUrl',
     'Region',
+    'TokenUse',
     'UserPoolClientId',
     'UserPoolId',
   ]);

@@ -16,7 +16,7 @@ import { STACK_OUTPUTS } from '../../../lib/stack-outputs';
 import { buildStack, CDK_JSON, evaluate, newStack, onlyResource, resourcesOfType, sharedStack, type TemplateResource } from './helpers';
 
 const EXAMPLE = CDK_JSON.context.hasuraCognito as Record<string, unknown>;
-const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 'JwksUrl', 'HasuraJwtSecret'];
+const REQUIRED_OUTPUTS = ['UserPoolId', 'UserPoolClientId', 'Region', 'Issuer', 'JwksUrl', 'HasuraJwtSecret', 'GroupRoles', 'TokenUse'];
 
 /** Machine clients plus managed login: the largest shape of the stack. */
 const M2M_AND_OAUTH = {
@@ -254,7 +254,7 @@ describe('default config (the cdk.json example)', () => {
     }
   });
 
-  test('exactly the six contract outputs', () => {
+  test('exactly the eight contract outputs', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([...REQUIRED_OUTPUTS].sort());
     expect(Object.values(STACK_OUTPUTS)).toEqual(expect.arrayContaining(REQUIRED_OUTPUTS));
   });
@@ -292,6 +292,8 @@ describe('HasuraJwtSecret output', () => {
     expect(evaluate(outputs.Region.Value, refs)).toBe(REGION);
     expect(evaluate(outputs.UserPoolId.Value, refs)).toBe(POOL_ID);
     expect(evaluate(outputs.UserPoolClientId.Value, refs)).toBe(clientIds[0]);
+    expect(JSON.parse(evaluate(outputs.GroupRoles.Value, refs))).toEqual(config.claims.groupRoles);
+    expect(evaluate(outputs.TokenUse.Value, refs)).toBe(config.claims.tokenUse);
   });
 });
 

@@ -63,3 +63,36 @@ describe("parseStackOutputs: the stack's HasuraJwtSecret output", () => {
     expect(() => parseStackOutputs(JSON.stringify(document), 'f', undefined)).toThrow(message);
   });
 });
+
+describe('parseStackOutputs: the GroupRoles and TokenUse outputs', () => {
+  const base = { UserPoolId: 'us-east-1_EXAMPLE', UserPoolClientId: '1example', Region: 'us-east-1' };
+  const parse = (extra: Record<string, unknown>) =>
+    parseStackOutputs(JSON.stringify({ HasuraCognito: { ...base, ...extra } }), 'f', undefined);
+
+  it('reads the fixtures: the map and the token use, as the stack wrote them', () => {
+    expect(parseStackOutputs(readText(OUTPUTS_FIXTURE), 'f', undefined)).toMatchObject({
+      groupRoles: { admins: 'admin' },
+      tokenUse: 'access',
+    });
+  });
+
+  it('is undefined for a stack deployed before the outputs existed', () => {
+    expect(parse({})).toMatchObject({ groupRoles: undefined, tokenUse: undefined });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'GroupRoles that is not JSON',
+      { GroupRoles: '{' },
+      'output GroupRoles: expected a JSON object of group names to roles, found text that is not JSON',
+    ],
+    ['GroupRoles that is an array', { GroupRoles: '[]' }, 'output GroupRoles: expected an object, found []'],
+    ['a role with surrounding spaces', { GroupRoles: '{"admins":" admin"}' }, 'output GroupRoles.admins: expected a role name'],
+    ['a group name with a space', { GroupRoles: '{"a b":"x"}' }, 'output GroupRoles["a b"]: expected a Cognito group name'],
+    ['a prototype name for a group', { GroupRoles: '{"__proto__":"x"}' }, 'output GroupRoles.__proto__: expected a Cognito group name'],
+    ['an unknown token use', { TokenUse: 'refresh' }, 'output TokenUse: expected "access" or "id", found "refresh"'],
+    ['an empty token use', { TokenUse: '' }, 'output TokenUse: expected a non-empty string, found an empty string'],
+  ])('refuses %s, naming the output', (_name, extra, message) => {
+    expect(() => parse(extra)).toThrow(message);
+  });
+});

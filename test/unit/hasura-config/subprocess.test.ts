@@ -53,11 +53,13 @@ describe('hasura-config as a process', () => {
 
 describe('the CLIs load no CDK', () => {
   // aws-cdk-lib costs about a second to load; the CLIs share only CDK-free modules with lib/.
-  it('neither aws-cdk-lib nor constructs is loaded by hasura-config or check-token', async () => {
+  it('neither aws-cdk-lib nor constructs is loaded by hasura-config, check-token, users or token', async () => {
     const script = [
       "require('tsx/cjs');",
       "require('./hasura-config/generate');",
       "require('./hasura-config/check-token');",
+      "require('./hasura-config/users');",
+      "require('./hasura-config/token');",
       'process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(f))));',
     ].join('\n');
     const result = await runProcess(['-e', script]);

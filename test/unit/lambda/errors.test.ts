@@ -3,12 +3,16 @@ import {
   ChildProcessError,
   ClaimsTooLargeError,
   ExistingPoolRefusedError,
+  CognitoRequestFailedError,
+  CognitoServiceError,
   HasuraCognitoError,
   InvalidInputError,
   JwksUnavailableError,
+  LocalStackNotServingError,
   MissingUserIdError,
   OutputExistsError,
   PortUnavailableError,
+  SignInChallengeError,
   SignInRejectedError,
   TokenUncheckableError,
   UnsupportedEventError,
@@ -16,6 +20,11 @@ import {
 
 /** A subclass that sets no name of its own: what a forgetful subclass of an abstract class would show. */
 class UnnamedRootError extends HasuraCognitoError {
+  constructor() {
+    super('message', 'something', 'something else');
+  }
+}
+class UnnamedRequestError extends CognitoRequestFailedError {
   constructor() {
     super('message', 'something', 'something else');
   }
@@ -49,6 +58,14 @@ const INSTANCES: Record<string, HasuraCognitoError> = {
     'no trigger',
     'arn:x',
   ),
+  CognitoRequestFailedError: new UnnamedRequestError(),
+  CognitoServiceError: new CognitoServiceError(
+    'AdminCreateUser',
+    'UsernameExistsException',
+    'An account with the given email already exists.',
+  ),
+  SignInChallengeError: new SignInChallengeError('SOFTWARE_TOKEN_MFA', 'a code from an authenticator app'),
+  LocalStackNotServingError: new LocalStackNotServingError('no .local-stack/stack.json'),
 };
 
 describe('every error class of lambda/errors.ts', () => {

@@ -47,7 +47,7 @@ describe('liveStackContext', () => {
     const config = parseStackConfig(JSON.stringify(context));
     expect(config.stackName).toBe(name);
     expect(config.removalPolicy).toBe('destroy');
-    expect(config.passwordAuth).toBe(true);
+    expect(config.passwordAuth).toBe(false);
     expect(config.claims.groupRoles).toEqual({ [LIVE_GROUP]: LIVE_ROLE });
     expect(config.claims.sessionVariables).toEqual({ [LIVE_SESSION_VARIABLE]: LIVE_ORG_ATTRIBUTE });
     expect(config.customAttributes).toEqual([LIVE_ORG_ATTRIBUTE]);

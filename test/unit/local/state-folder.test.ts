@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDemoPasswords, writeDemoPasswords } from '../../../bin/local/demo-users';
-import { generatePassword } from '../../../bin/local/local-stack';
+import { generatePassword, projectPasswordPolicy } from '../../../hasura-config/password';
 import { keptPasswordsNote, onceNote, stateLines, userLine } from '../../../bin/local/start-text';
 import { checkEmulatorData, checkStateFolder, removeStateFolder, startEmptyStateFolder } from '../../../bin/local/state-folder';
 import { LOCAL_STATE_VERSION, type LocalStackState, writeLocalStackState } from '../../../hasura-config/local-stack-state';
@@ -35,7 +35,7 @@ function provisioned(): string {
   fs.writeFileSync(path.join(db, 'clients.json'), '{"Clients":{}}');
   fs.writeFileSync(path.join(db, `${STATE.userPoolId}.json`), '{"Users":{}}');
   writeLocalStackState(stateDir, STATE);
-  writeDemoPasswords(stateDir, new Map([['reader@example.com', generatePassword(12)]]));
+  writeDemoPasswords(stateDir, new Map([['reader@example.com', generatePassword(projectPasswordPolicy(12))]]));
   return db;
 }
 
@@ -124,8 +124,8 @@ describe("the emulator's data, checked before it starts", () => {
 describe('the demo passwords kept in the state', () => {
   it('round-trips, readable by its owner only', () => {
     const passwords = new Map([
-      ['reader@example.com', generatePassword(12)],
-      ['admin@example.com', generatePassword(40)],
+      ['reader@example.com', generatePassword(projectPasswordPolicy(12))],
+      ['admin@example.com', generatePassword(projectPasswordPolicy(40))],
     ]);
     fs.mkdirSync(stateDir);
     writeDemoPasswords(stateDir, passwords);
