@@ -28,6 +28,8 @@ const NUMBERS = '0123456789';
 // A subset of the special characters Cognito counts (^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + -):
 // none a shell expands or quotes, so a printed password can be pasted into a command line as it is.
 const SYMBOLS = '%+,-.:=@_';
+/** Any password generatePassword can make: its characters only, of a length Cognito allows. */
+export const GENERATED_PASSWORD = /^[A-Za-z0-9%+,\-.:=@_]{8,256}$/;
 // Cognito's own set, for checking a password given on standard input.
 const COGNITO_SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]/;
 

@@ -24,10 +24,9 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-export const USAGE = `Usage: npm run -s token -- <email> [--password -] [--all] (--local | --outputs FILE [--stack NAME])
-       (installed: hasura-cognito-token <email> …, with the same arguments)
+export const USAGE = `Usage: hasura-cognito-token <email> [--password -] [--all] (--local | --outputs FILE [--stack NAME])
 Signs the user in as a frontend does and prints only the token to send to Hasura, so that
-TOKEN=$(npm run -s token -- alice@example.com --local) works: the access token when the stack's
+TOKEN=$(hasura-cognito-token alice@example.com --outputs cdk-outputs.json) works: the access token when the stack's
 tokenUse is access, the ID token when it is id, and the ID token with --local (the emulator runs V1 triggers).
 Against AWS the sign-in is SRP (the password is never sent); with --local it is USER_PASSWORD_AUTH.
   --password -   read the password from standard input; without it, it is asked for at the terminal
@@ -38,6 +37,7 @@ Targets (exactly one):
                  a deployed stack (the file cdk deploy --outputs-file writes)
 Exit status: 0 signed in, 1 refused (wrong password, unknown user, MFA or a new password asked for, an AWS error),
 2 bad arguments or nothing serving --local.
+In a clone of the repository: npm run -s token -- <email> <options>.
 `;
 
 interface TokenRequest {

@@ -25,8 +25,7 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-export const USAGE = `Usage: npm run users -- <command> (--local | --outputs FILE [--stack NAME])
-       (installed: hasura-cognito-users <command> …, with the same arguments)
+export const USAGE = `Usage: hasura-cognito-users <command> (--local | --outputs FILE [--stack NAME])
 Commands:
   create <email> [--group NAME]... [--password -]
                  a confirmed user with a verified email and a permanent password: generated and
@@ -44,6 +43,7 @@ Targets (exactly one):
                  the default provider chain, the region from the outputs
 A group that groupRoles does not map may be used; it gives no Hasura role.
 Exit status: 0 done, 1 Cognito refused or could not be reached, 2 bad arguments or nothing serving --local.
+In a clone of the repository: npm run users -- <command> <options>.
 `;
 
 /** Each command's arguments, by name, as the usage line shows them. */

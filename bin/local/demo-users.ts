@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../hasura-config/atomic-write';
+import { GENERATED_PASSWORD } from '../../hasura-config/password';
 import { quoted } from '../../hasura-config/terminal-text';
 import { InvalidInputError } from '../../lambda/errors';
 import type { StackConfig } from '../../lib/stack-config';
@@ -25,8 +26,6 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS_VERSION = 1;
-/** A generated password: letters, digits and the symbol generatePassword appends; nothing that could paint the terminal. */
-const PASSWORD = /^[A-Za-z0-9!]{8,256}$/;
 
 /** The demo users for `config`: the one without a group always; the grouped one if cdk.json maps a group to a role. */
 export function demoUsers(config: StackConfig): DemoUser[] {
@@ -75,7 +74,7 @@ export function readDemoPasswords(stateDir: string): Map<string, string> | undef
     throw new InvalidInputError(`${field} passwords`, expected, quoted(String(users)));
   const passwords = new Map<string, string>();
   for (const [email, password] of Object.entries(users)) {
-    if (typeof password !== 'string' || !PASSWORD.test(password))
+    if (typeof password !== 'string' || !GENERATED_PASSWORD.test(password))
       throw new InvalidInputError(
         `${field} passwords ${quoted(email)}`,
         `a password npm start generated (${RESET_REMEDY})`,

@@ -200,12 +200,15 @@ test('an imported pool gets the trigger through the attachment, whose handler is
   expect(shipped.filter((dir) => isShippedBundle(dir, 'pool-trigger-bundle'))).toHaveLength(1);
 });
 
-test.each(['hasura-config', 'check-token', 'hasura-cognito-users', 'hasura-cognito-token'])('the installed %s bin runs the compiled code', (bin) => {
-  const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(new RegExp(`^Usage: ${bin} `));
-});
+test.each(['hasura-config', 'check-token', 'hasura-cognito-users', 'hasura-cognito-token'])(
+  'the installed %s bin runs the compiled code',
+  (bin) => {
+    const result = spawnSync(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: ${bin} `));
+  },
+);
 
 test('the installed hasura-config writes the secret from an outputs file, and check-token judges against it', () => {
   const bin = (name: string) => path.join(app, 'node_modules', '.bin', name);

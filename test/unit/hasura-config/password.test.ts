@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   checkPassword,
   describePasswordPolicy,
+  GENERATED_PASSWORD,
   generatePassword,
   type PasswordPolicy,
   passwordPolicyOf,
@@ -24,6 +25,8 @@ describe('generatePassword', () => {
         const password = generatePassword(policy);
         expect(checkPassword(password, policy, '--password -')).toBe(password);
         expect(password.length).toBeGreaterThanOrEqual(Math.max(policy.minimumLength, 20));
+        // What npm start's kept demo passwords are checked against.
+        expect(password).toMatch(GENERATED_PASSWORD);
       }),
     );
   });

@@ -144,7 +144,8 @@ describe('users: usage errors exit 2 with one line, before any request', () => {
 
   it('--help: exit 0, the usage on stdout, for npm run and the installed bin alike', async () => {
     expect(await runMain(users, ['--help'])).toEqual({ code: 0, stdout: USERS_USAGE, stderr: '' });
-    expect(USERS_USAGE).toMatch(/^Usage: npm run users -- <command> /);
+    expect(USERS_USAGE).toMatch(/^Usage: hasura-cognito-users <command> /);
+    expect(USERS_USAGE).toContain('In a clone of the repository: npm run users -- <command> <options>.');
     expect(USERS_USAGE).toContain('hasura-cognito-users <command>');
     for (const word of [
       'create <email>',
@@ -239,9 +240,10 @@ describe('token: usage errors exit 2 with one line, before any request', () => {
 
   it('--help: exit 0, the usage on stdout', async () => {
     expect(await runMain(token, ['--help'])).toEqual({ code: 0, stdout: TOKEN_USAGE, stderr: '' });
-    expect(TOKEN_USAGE).toMatch(/^Usage: npm run -s token -- <email> /);
+    expect(TOKEN_USAGE).toMatch(/^Usage: hasura-cognito-token <email> /);
+    expect(TOKEN_USAGE).toContain('In a clone of the repository: npm run -s token -- <email> <options>.');
     expect(TOKEN_USAGE).toContain('hasura-cognito-token <email>');
-    for (const word of ['--password -', '--all', '--local', '--state-dir', '--outputs', '--stack', 'TOKEN=$(npm run -s token --'])
+    for (const word of ['--password -', '--all', '--local', '--state-dir', '--outputs', '--stack', 'TOKEN=$(hasura-cognito-token'])
       expect(TOKEN_USAGE).toContain(word);
   });
 });

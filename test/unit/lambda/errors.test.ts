@@ -2,9 +2,9 @@ import * as errorModule from '../../../lambda/errors';
 import {
   ChildProcessError,
   ClaimsTooLargeError,
-  ExistingPoolRefusedError,
   CognitoRequestFailedError,
   CognitoServiceError,
+  ExistingPoolRefusedError,
   HasuraCognitoError,
   InvalidInputError,
   JwksUnavailableError,

@@ -172,8 +172,8 @@ describe('the state, checked with the config before start-up', () => {
     fs.mkdirSync(path.join(dir, 'state'));
     writeLocalStackState(path.join(dir, 'state'), state);
     expect(validate(options())).toMatchObject({ state, demoPasswords: undefined });
-    writeDemoPasswords(path.join(dir, 'state'), new Map([['reader@example.com', 'Abcdefgh1234aZ7!']]));
-    expect(validate(options()).demoPasswords).toEqual(new Map([['reader@example.com', 'Abcdefgh1234aZ7!']]));
+    writeDemoPasswords(path.join(dir, 'state'), new Map([['reader@example.com', 'Abcdefgh1234aZ7%']]));
+    expect(validate(options()).demoPasswords).toEqual(new Map([['reader@example.com', 'Abcdefgh1234aZ7%']]));
   });
 
   it('refuses a state file it cannot read, naming it; --reset does not read it', () => {

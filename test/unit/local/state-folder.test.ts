@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDemoPasswords, writeDemoPasswords } from '../../../bin/local/demo-users';
-import { generatePassword, projectPasswordPolicy } from '../../../hasura-config/password';
 import { keptPasswordsNote, onceNote, stateLines, userLine } from '../../../bin/local/start-text';
 import { checkEmulatorData, checkStateFolder, removeStateFolder, startEmptyStateFolder } from '../../../bin/local/state-folder';
 import { LOCAL_STATE_VERSION, type LocalStackState, writeLocalStackState } from '../../../hasura-config/local-stack-state';
+import { generatePassword, projectPasswordPolicy } from '../../../hasura-config/password';
 import { InvalidInputError } from '../../../lambda/errors';
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/;
