@@ -39,7 +39,10 @@ export class HasuraCognitoStack extends Stack {
       value: JSON.stringify(auth.config.claims.groupRoles),
       description: 'Cognito group -> Hasura role (JSON)',
     });
-    new CfnOutput(this, STACK_OUTPUTS.tokenUse, { value: auth.config.claims.tokenUse, description: 'The token that carries the Hasura claims' });
+    new CfnOutput(this, STACK_OUTPUTS.tokenUse, {
+      value: auth.config.claims.tokenUse,
+      description: 'The token that carries the Hasura claims',
+    });
     const machineClients = Object.values(auth.machineClients);
     if (machineClients.length > 0) {
       new CfnOutput(this, STACK_OUTPUTS.machineClientIds, {

@@ -37,6 +37,7 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientId, checkUserPoolId } from '../../hasura-config/cli-args';
+import { EMULATOR_CREDENTIALS } from '../../hasura-config/cognito-target';
 import {
   LOCAL_STATE_VERSION,
   type LocalStackState,
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         LambdaClient: {
           endpoint: `http://${LOCAL_HOST}:${lambdaPort}`,
           region: LOCAL_REGION,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          credentials: EMULATOR_CREDENTIALS,
         },
         TriggerFunctions: { PreTokenGeneration: PRE_TOKEN_FUNCTION_NAME },
         TokenConfig: { IssuerDomain: endpoint },
@@ -253,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const cognito = new CognitoIdentityProviderClient({
     endpoint,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: EMULATOR_CREDENTIALS,
   });
   try {
     const config = options.config;

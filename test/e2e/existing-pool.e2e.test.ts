@@ -25,6 +25,7 @@ import {
 import { type Child, httpReady, startChild } from '../../bin/local/child-process';
 import { LOCAL_HOST, LOCAL_REGION } from '../../bin/local/local-stack';
 import { choosePort } from '../../bin/local/ports';
+import { EMULATOR_CREDENTIALS } from '../../hasura-config/cognito-target';
 import { ExistingPoolRefusedError } from '../../lambda/errors';
 import { type AttachmentEvent, type AttachmentProperties, createOnEventHandler } from '../../lib/existing-pool/handler';
 
@@ -60,7 +61,7 @@ beforeAll(async () => {
   cognito = new CognitoIdentityProviderClient({
     endpoint,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: EMULATOR_CREDENTIALS,
   });
 });
 
@@ -268,7 +269,7 @@ test('a pool with a setting the SDK does not model is refused before any write (
   const client = new CognitoIdentityProviderClient({
     endpoint: `http://${LOCAL_HOST}:${port}`,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: EMULATOR_CREDENTIALS,
   });
   try {
     const refused = createOnEventHandler(() => client)(create(properties(poolId)));
