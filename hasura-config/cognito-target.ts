@@ -1,36 +1,23 @@
 /**
- * Which Cognito the users and token commands talk to: exactly one of `--local` (the stack npm
- * start is serving, found through its state file) or `--outputs FILE [--stack NAME]` (a deployed
- * stack, AWS credentials from the SDK's default provider chain). `targetOptions` checks the
- * options with no I/O, so a usage error never waits on the network; `openTarget` then reads the
- * files and, for `--local`, makes sure the emulator answers for the pool.
+ * Which Cognito the users and token commands talk to, once target-options.ts has checked the
+ * options: the stack npm start is serving (found through its state file) or a deployed stack (AWS
+ * credentials from the SDK's default provider chain). `openTarget` reads the files and, for
+ * `--local`, makes sure the emulator answers for the pool. This module loads the AWS SDK: the
+ * commands require it only once their arguments are known to be good.
  */
-import { resolve } from 'node:path';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { TokenUse } from '../lambda/claims-config';
 import { InvalidInputError, LocalStackNotServingError } from '../lambda/errors';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { readCdkJsonStackConfig } from './cdk-json';
-import { checkClientId, type OptionSpecs, type OptionValues, stringOption } from './cli-args';
+import { checkClientId } from './cli-args';
 import { withServiceErrors } from './cognito-errors';
-import { LOCAL_STATE_DIR_NAME, localStateFile, readLocalStackState } from './local-stack-state';
+import { localStateFile, readLocalStackState } from './local-stack-state';
 import { readStackOutputs } from './outputs-file';
 import { checkRegion, checkUserPoolId } from './pool-target';
+import type { TargetOptions } from './target-options';
 import { printable } from './terminal-text';
-
-export const TARGET_OPTIONS = {
-  local: { type: 'boolean' },
-  outputs: { type: 'string' },
-  stack: { type: 'string' },
-  'state-dir': { type: 'string' },
-  'cdk-json': { type: 'string' },
-} as const satisfies OptionSpecs;
-
-/** The target as the options give it, before any file is read. */
-export type TargetOptions =
-  | { readonly kind: 'local'; readonly stateDir: string; readonly cdkJson: string }
-  | { readonly kind: 'outputs'; readonly file: string; readonly stack: string | undefined };
 
 /** A user pool the commands can call, with what they need to know about its stack. */
 export interface CognitoTarget {
@@ -57,30 +44,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** The emulator checks no signature; the SDK still wants credentials to sign with (npm start uses the same). */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-const ONE_TARGET = 'one target: --local (the stack npm start serves) or --outputs FILE [--stack NAME] (a deployed stack)';
-
-/** Exactly one target, and only the options that go with it. */
-export function targetOptions(values: OptionValues): TargetOptions {
-  const local = values.local === true;
-  const outputs = stringOption(values, 'outputs');
-  if (local && outputs !== undefined) throw new InvalidInputError('--local and --outputs', ONE_TARGET, 'both');
-  if (!local && outputs === undefined) throw new InvalidInputError('target', ONE_TARGET, 'neither');
-  const refuse = (name: string, with_: string) => {
-    if (values[name] !== undefined) throw new InvalidInputError(`--${name}`, `${with_} with it`, `--${local ? 'local' : 'outputs'}`);
-  };
-  if (local) {
-    refuse('stack', '--outputs FILE');
-    return {
-      kind: 'local',
-      stateDir: resolve(stringOption(values, 'state-dir') ?? LOCAL_STATE_DIR_NAME),
-      cdkJson: resolve(stringOption(values, 'cdk-json') ?? 'cdk.json'),
-    };
-  }
-  refuse('state-dir', '--local');
-  refuse('cdk-json', '--local');
-  return { kind: 'outputs', file: outputs as string, stack: stringOption(values, 'stack') };
-}
 
 /** Reads the target's files; for `--local`, fails with LocalStackNotServingError unless the emulator serves the pool. */
 export async function openTarget(options: TargetOptions): Promise<CognitoTarget> {

@@ -10,9 +10,10 @@
 import { CognitoServiceError, InvalidInputError } from '../lambda/errors';
 import { checkEmail, parseArguments, stringOption } from './cli-args';
 import { type CliIo, reportError, runAsProcess } from './cli-io';
-import { type CognitoTarget, openTarget, TARGET_OPTIONS, type TargetOptions, targetOptions } from './cognito-target';
+import type { CognitoTarget } from './cognito-target';
 import { checkPasswordOption, readPassword } from './password-input';
-import { type SignInTokens, signIn } from './sign-in';
+import type { SignInTokens } from './sign-in';
+import { TARGET_OPTIONS, type TargetOptions, targetOptions } from './target-options';
 import { printable, quotedJson } from './terminal-text';
 
 const PROGRAM = 'token';
@@ -68,6 +69,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(USAGE);
       return 0;
     }
+    // The AWS SDK and the SRP library take longer to load than all the rest: only once the arguments are known to be good.
+    const { openTarget } = require('./cognito-target') as typeof import('./cognito-target');
+    const { signIn } = require('./sign-in') as typeof import('./sign-in');
     target = await openTarget(request.target);
     // Known before the password is asked for: a stack without its TokenUse output stops here.
     const tokenUse = request.all ? undefined : target.tokenUse();

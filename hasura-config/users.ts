@@ -10,11 +10,12 @@ import { InvalidInputError } from '../lambda/errors';
 import { appendGroupRoles } from '../lambda/hasura-claims';
 import { checkEmail, checkGroupName, parseArguments, stringOption } from './cli-args';
 import { type CliIo, reportError, runAsProcess } from './cli-io';
-import { type CognitoTarget, openTarget, TARGET_OPTIONS, type TargetOptions, targetOptions } from './cognito-target';
+import type { CognitoTarget } from './cognito-target';
 import { checkPassword, generatePassword } from './password';
 import { checkPasswordOption, readPassword } from './password-input';
+import { TARGET_OPTIONS, type TargetOptions, targetOptions } from './target-options';
 import { printable, quoted } from './terminal-text';
-import { addUserToGroup, createUser, deleteUser, type ListedUser, listUsers, poolPasswordPolicy, removeUserFromGroup } from './user-admin';
+import type { ListedUser } from './user-admin';
 
 const PROGRAM = 'users';
 
@@ -102,6 +103,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(USAGE);
       return 0;
     }
+    // The AWS SDK takes longer to load than all the rest: only once the arguments are known to be good.
+    const { openTarget } = require('./cognito-target') as typeof import('./cognito-target');
     target = await openTarget(request.target);
     const lines = await runCommand(request, target, io);
     io.stdout(lines.map((line) => `${line}\n`).join(''));
@@ -114,6 +117,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function runCommand(request: UsersRequest, target: CognitoTarget, io: CliIo): Promise<string[]> {
+  const { addUserToGroup, createUser, deleteUser, listUsers, poolPasswordPolicy, removeUserFromGroup } =
+    require('./user-admin') as typeof import('./user-admin');
   const email = request.email as string;
   const group = request.group as string;
   const user = printable(email);

@@ -67,6 +67,30 @@ describe('the CLIs load no CDK', () => {
   });
 });
 
+describe('users and token load the AWS SDK only once their arguments are good', () => {
+  // The SDK and the SRP library take longer to load than the rest of the command: --help and a usage
+  // error answer without them. The control: a good command line does load them.
+  it('--help and a usage error load neither @aws-sdk nor amazon-cognito-identity-js; a good command line does', async () => {
+    const loaded =
+      'Object.keys(require.cache).filter((f) => /node_modules[\\\\/](@aws-sdk|amazon-cognito-identity-js)[\\\\/]/.test(f)).length';
+    const script = [
+      "require('tsx/cjs');",
+      "const users = require('./hasura-config/users');",
+      "const token = require('./hasura-config/token');",
+      'const io = { stdout() {}, stderr() {} };',
+      '(async () => {',
+      "  const codes = [await users.main(['--help'], io), await token.main(['--help'], io), await users.main(['list'], io)];",
+      `  const before = ${loaded};`,
+      "  codes.push(await token.main(['a@example.com', '--local', '--state-dir', 'no-such-state-dir'], io));",
+      `  process.stdout.write(JSON.stringify({ codes, before, after: ${loaded} > 0 }));`,
+      '})();',
+    ].join('\n');
+    const result = await runProcess(['-e', script]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ codes: [0, 0, 2, 2], before: 0, after: true });
+  });
+});
+
 describe('check-token as a process', () => {
   let server: Server;
   let endpoint: string;
