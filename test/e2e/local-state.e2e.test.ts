@@ -36,6 +36,8 @@ let cdkJson: string;
 /** The first start's state, and the emulator port it keeps. */
 let first: LocalStackState;
 let port: number;
+/** The Lambda host's port for the cases that do not choose one. */
+let lambdaPort: number;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hasura-cognito-local-state-'));
@@ -43,6 +45,7 @@ beforeAll(async () => {
   out = path.join(dir, 'local.env');
   cdkJson = writeCdkJson('cdk.json', CONTEXT);
   port = await freePort();
+  lambdaPort = await freePort();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -60,9 +63,14 @@ interface Run {
   stderr: string;
 }
 
-/** npm start as the "start" script runs it (one node process with the TypeScript loader), on this test's state folder. */
+/**
+ * npm start as the "start" script runs it (one node process with the TypeScript loader), on this
+ * test's state folder. The Lambda host gets a port of its own unless the case names one: the
+ * default 9230 is the README test's, which runs npm start as written, at the same time.
+ */
 function startProcess(args: string[], state = stateDir): ChildProcess {
-  return spawn(process.execPath, ['--require', 'tsx/cjs', START, '--state-dir', state, '--out', out, ...args], {
+  const lambda = args.includes('--lambda-port') ? [] : ['--lambda-port', String(lambdaPort)];
+  return spawn(process.execPath, ['--require', 'tsx/cjs', START, '--state-dir', state, '--out', out, ...lambda, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
