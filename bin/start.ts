@@ -23,6 +23,7 @@ import { poolTargetFromIds } from '../hasura-config/pool-target';
 import { printable } from '../hasura-config/terminal-text';
 import { checkToken, describeTokenCheck } from '../hasura-config/token-check';
 import { ChildProcessError, InvalidInputError } from '../lambda/errors';
+import { appendGroupRoles } from '../lambda/hasura-claims';
 import type { StackConfig } from '../lib/stack-config';
 import { type DemoUser, demoAttributes, demoUsers, demoUsersFile, readDemoPasswords, writeDemoPasswords } from './local/demo-users';
 import { checkLocalEnvTarget, shownPath, writeLocalEnvFile } from './local/local-env-file';
@@ -235,10 +236,7 @@ async function showFlow(
     }
     if (idToken === undefined) throw new ChildProcessError('cognito-local answered a sign-in without an ID token', 'an ID token', 'none');
     // The default role first, then each role its groups map to, chosen with the x-hasura-role header.
-    const roles = [
-      ...new Set(groups.flatMap((group) => (Object.hasOwn(config.claims.groupRoles, group) ? [config.claims.groupRoles[group]] : []))),
-    ];
-    for (const requested of [undefined, ...roles]) {
+    for (const requested of [undefined, ...appendGroupRoles(config.claims.groupRoles, groups, [])]) {
       // A key set that cannot be loaded or a token that cannot be parsed throws: the flow stops, saying so.
       const result = await checkToken({ ...target, token: idToken, role: requested });
       print([hasuraHeading(requested), ...describeTokenCheck(result).map((line) => `    ${line}`)].join('\n'));

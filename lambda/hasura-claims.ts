@@ -46,7 +46,7 @@ export function buildHasuraClaims(config: ClaimsConfig, user: CognitoUser): Hasu
 /**
  * Appends to `roles` the Hasura role of each of `groups` that `groupRoles` maps, in config order,
  * skipping roles already there, and returns it. Groups the map does not list give no role. The
- * users CLI shows a user's roles with this same function.
+ * users CLI and npm start's summary show a user's roles with this same function.
  */
 export function appendGroupRoles(groupRoles: Readonly<Record<string, string>>, groups: readonly string[], roles: string[]): string[] {
   // for...in over the frozen config maps: Object.entries here makes the handler several times
