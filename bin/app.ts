@@ -11,7 +11,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HasuraCognitoError } from '../lambda/errors';
 import { HasuraCognitoStack } from '../lib/hasura-cognito-stack';
-import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY } from '../lib/stack-config';
+import { STACK_CONFIG_CONTEXT_KEY, splitStackConfig } from '../lib/stack-config';
 
 /**
  * Parses the `hasuraCognito` context, creates the stack, and registers the cdk-nag AwsSolutions
@@ -19,19 +19,11 @@ import { parseStackConfig, STACK_CONFIG_CONTEXT_KEY } from '../lib/stack-config'
  * invalid.
  */
 export function buildHasuraCognitoApp(app: App): HasuraCognitoStack {
-  const context: unknown = app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY);
-  // Parsed here first so that an error names the cdk.json block; the construct parses its props again, with the same function.
-  const { stackName } = parseStackConfig(context);
-  const { stackName: _, ...auth } = contextObject(context);
+  // The block is the construct's props; validated here first, so that an error names cdk.json's field.
+  const { stackName, auth } = splitStackConfig(app.node.tryGetContext(STACK_CONFIG_CONTEXT_KEY));
   const stack = new HasuraCognitoStack(app, stackName, { stackName, auth });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
-}
-
-/** The block as an object: `-c hasuraCognito='{...}'` gives JSON text, which parseStackConfig has already checked. */
-function contextObject(context: unknown): Record<string, unknown> {
-  const value = typeof context === 'string' ? JSON.parse(context) : context;
-  return (value ?? {}) as Record<string, unknown>;
 }
 
 if (require.main === module) {

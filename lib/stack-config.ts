@@ -257,6 +257,20 @@ export function parseStackConfig(input: unknown, source: string = STACK_CONFIG_C
 }
 
 /**
+ * The block as `HasuraCognitoStack` takes it: the stack's name, and the other fields as they are,
+ * the construct's props (which it validates again, with the same parser). Validates the whole block
+ * first, so an error names the block's field.
+ */
+export function splitStackConfig(
+  input: unknown,
+  source: string = STACK_CONFIG_CONTEXT_KEY,
+): { stackName: string; auth: Record<string, unknown> } {
+  const { stackName } = parseStackConfig(input, source);
+  const { stackName: _, ...auth } = readObject(input, source);
+  return { stackName, auth };
+}
+
+/**
  * Validates the construct's options (every `hasuraCognito` field but `stackName`) and applies every
  * default, as `parseStackConfig` does for cdk.json: same checks, same messages, `source` naming the
  * block. With an existing pool or client, the options that would have no effect are refused.

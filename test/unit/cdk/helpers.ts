@@ -5,7 +5,7 @@ import { App, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { HasuraCognitoAuthProps } from '../../../lib/hasura-cognito-auth';
 import { HasuraCognitoStack } from '../../../lib/hasura-cognito-stack';
-import { parseStackConfig } from '../../../lib/stack-config';
+import { parseStackConfig, splitStackConfig } from '../../../lib/stack-config';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -51,8 +51,7 @@ export function newStack(input: unknown, options: BuildOptions = {}): Omit<Built
       ...options.context,
     },
   });
-  const { stackName } = parseStackConfig(input);
-  const { stackName: _, ...auth } = (typeof input === 'string' ? JSON.parse(input) : (input ?? {})) as Record<string, unknown>;
+  const { stackName, auth } = splitStackConfig(input);
   const stack = new HasuraCognitoStack(app, stackName, { ...options.stackProps, stackName, auth: { ...auth, ...options.props } });
   return { app, stack };
 }

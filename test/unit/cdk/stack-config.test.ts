@@ -1,6 +1,13 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HasuraCognitoError, InvalidInputError } from '../../../lambda/errors';
-import { DEFAULT_USER_WRITABLE_ATTRIBUTES, LOG_RETENTION_DAYS, POOL_OPTION_FIELDS, parseStackConfig } from '../../../lib/stack-config';
+import {
+  DEFAULT_STACK_NAME,
+  DEFAULT_USER_WRITABLE_ATTRIBUTES,
+  LOG_RETENTION_DAYS,
+  POOL_OPTION_FIELDS,
+  parseStackConfig,
+  splitStackConfig,
+} from '../../../lib/stack-config';
 import { CDK_JSON } from './helpers';
 
 /** The error thrown for `input`, which must be a HasuraCognitoError. */
@@ -268,5 +275,20 @@ describe('invalid configs name the field', () => {
   test('an unknown field lists every accepted field', () => {
     const message = errorOf({ colour: 'blue' }).message;
     for (const field of [...POOL_OPTION_FIELDS, 'groupRoles', 'machineClients']) expect(message).toContain(field);
+  });
+});
+
+describe('splitStackConfig', () => {
+  test('gives the stack name and the other fields as they are, the construct props, from an object or JSON text', () => {
+    const block = { stackName: 'Auth', groupRoles: { admins: 'admin' } };
+    expect(splitStackConfig(block)).toEqual({ stackName: 'Auth', auth: { groupRoles: { admins: 'admin' } } });
+    expect(splitStackConfig(JSON.stringify(block))).toEqual({ stackName: 'Auth', auth: { groupRoles: { admins: 'admin' } } });
+    expect(splitStackConfig(undefined)).toEqual({ stackName: DEFAULT_STACK_NAME, auth: {} });
+  });
+
+  test('validates the whole block first, naming its field', () => {
+    expect(() => splitStackConfig({ groupRoles: { admins: 42 } })).toThrow(
+      expect.objectContaining({ field: 'hasuraCognito.groupRoles.admins' }),
+    );
   });
 });
